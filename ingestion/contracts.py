@@ -1,0 +1,116 @@
+"""Source contracts: what each raw table must contain, read from ``ingestion/contracts/*.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+CONTRACTS_DIR = Path(__file__).parent / "contracts"
+COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "timestamp")
+# DuckDB column type per contract type; raw tables are typed so staging can stay portable SQL.
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMPTZ",
+}
+
+
+class ContractError(ValueError):
+    """A contract file is malformed."""
+
+
+@dataclass(frozen=True)
+class ColumnContract:
+    name: str
+    type: str = "string"
+    required: bool = False
+    accepted: tuple | None = None
+    pii: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class EntityContract:
+    source: str
+    entity: str
+    description: str
+    primary_key: tuple[str, ...]
+    columns: tuple[ColumnContract, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        """Table name in the raw schema, e.g. ``hris__employees``."""
+        return f"{self.source}__{self.entity}"
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> ColumnContract:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+def _parse_column(where: str, name: str, spec: dict | None) -> ColumnContract:
+    spec = spec or {}
+    col_type = spec.get("type", "string")
+    if col_type not in COLUMN_TYPES:
+        raise ContractError(f"{where}: column {name!r} has unknown type {col_type!r}; use one of {COLUMN_TYPES}")
+    accepted = spec.get("accepted")
+    return ColumnContract(
+        name=name,
+        type=col_type,
+        required=bool(spec.get("required", False)),
+        accepted=tuple(accepted) if accepted is not None else None,
+        pii=spec.get("pii"),
+        description=spec.get("description", ""),
+    )
+
+
+def load_contract_file(path: Path) -> list[EntityContract]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    source = doc.get("source")
+    if not source or "entities" not in doc:
+        raise ContractError(f"{path}: a contract needs 'source' and 'entities'")
+    entities = []
+    for entity, spec in doc["entities"].items():
+        where = f"{path.name}:{entity}"
+        columns = tuple(_parse_column(where, n, s) for n, s in (spec.get("columns") or {}).items())
+        if not columns:
+            raise ContractError(f"{where}: no columns")
+        names = {c.name for c in columns}
+        primary_key = tuple(spec.get("primary_key") or ())
+        missing = [k for k in primary_key if k not in names]
+        if missing:
+            raise ContractError(f"{where}: primary key columns {missing} are not declared")
+        entities.append(
+            EntityContract(
+                source=source,
+                entity=entity,
+                description=spec.get("description", ""),
+                primary_key=primary_key,
+                columns=columns,
+            )
+        )
+    return entities
+
+
+def load_contracts(directory: Path | None = None) -> dict[str, EntityContract]:
+    """All entity contracts keyed by raw table name (``<source>__<entity>``), in a stable order."""
+    directory = directory or CONTRACTS_DIR
+    contracts: dict[str, EntityContract] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        for contract in load_contract_file(path):
+            contracts[contract.name] = contract
+    return contracts

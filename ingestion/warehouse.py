@@ -1,0 +1,98 @@
+"""DDL and small helpers for the ``raw`` schema of the DuckDB warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingestion.contracts import DUCKDB_TYPES, EntityContract
+
+RAW_SCHEMA = "raw"
+LINEAGE_COLUMNS = {
+    "_batch_id": "VARCHAR",
+    "_source_file": "VARCHAR",
+    "_row_number": "BIGINT",
+    "_loaded_at": "TIMESTAMPTZ",
+    "_row_hash": "VARCHAR",
+}
+QUARANTINE_DDL = f"""
+create table if not exists {RAW_SCHEMA}.quarantine (
+    source varchar not null,
+    entity varchar not null,
+    source_file varchar not null,
+    row_number bigint,
+    reason varchar not null,
+    raw_record varchar,
+    batch_id varchar not null,
+    quarantined_at timestamptz not null
+)"""
+LEDGER_DDL = f"""
+create table if not exists {RAW_SCHEMA}.ingestion_files (
+    batch_id varchar not null,
+    entity varchar not null,
+    source_file varchar not null,
+    content_hash varchar not null,
+    file_bytes bigint,
+    encoding varchar,
+    status varchar not null,           -- loaded | duplicate | failed
+    duplicate_of varchar,
+    rows_read bigint,
+    rows_loaded bigint,
+    rows_quarantined bigint,
+    unmapped_columns varchar,
+    error varchar,
+    run_id varchar,
+    started_at timestamptz,
+    finished_at timestamptz
+)"""
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only and not Path(path).exists():
+        raise FileNotFoundError(f"warehouse {path} does not exist yet; run `trm run` first")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("set TimeZone = 'UTC'")  # row hashes and loaded_at must not depend on the machine's zone
+    return con
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(QUARANTINE_DDL)
+    con.execute(LEDGER_DDL)
+
+
+def ensure_entity_table(con: duckdb.DuckDBPyConnection, contract: EntityContract) -> None:
+    """Create the raw table, or add columns a newer contract declares (raw tables only ever grow)."""
+    columns = {c.name: DUCKDB_TYPES[c.type] for c in contract.columns} | LINEAGE_COLUMNS
+    table = f"{RAW_SCHEMA}.{contract.name}"
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, contract.name],
+        ).fetchall()
+    }
+    if not existing:
+        ddl = ",\n    ".join(f'"{name}" {sql_type}' for name, sql_type in columns.items())
+        con.execute(f"create table {table} (\n    {ddl}\n)")
+        return
+    for name, sql_type in columns.items():
+        if name not in existing:
+            con.execute(f'alter table {table} add column "{name}" {sql_type}')
+
+
+def table_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    tables = con.execute(
+        "select table_name from information_schema.tables where table_schema = ? order by table_name",
+        [RAW_SCHEMA],
+    ).fetchall()
+    return {t: fetch_one(con, f'select count(*) from {RAW_SCHEMA}."{t}"')[0] for (t,) in tables}
+
+
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """First row of a query, reading the result to the end: DuckDB 2.0 refuses further ``con.sql`` calls
+    while an ``execute`` result is only partly fetched (``fetchone``)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None

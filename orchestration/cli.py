@@ -1,0 +1,133 @@
+"""The ``trm`` command: generate a demo company, run the nightly job, query the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from orchestration.settings import Settings
+
+
+def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
+    from ingestion.demo.generate import generate_company
+
+    out = Path(args.out).resolve() if args.out else settings.landing
+    truth = Path(args.truth_out).resolve() if args.truth_out else None
+    counts = generate_company(
+        out, employees=args.employees, seed=args.seed, as_of=dt.date.fromisoformat(args.as_of),
+        dirt_rate=args.dirt_rate, truth_out=truth, progress=not args.quiet,
+    )
+    print(f"Wrote {len(counts)} files, {sum(counts.values()):,} rows, to {out}")
+    print(f"Ground truth (never read by the pipeline): {truth or out.parent / 'ground_truth'}")
+    return 0
+
+
+def _dagster_instance(settings: Settings):
+    from dagster import DagsterInstance
+
+    # Runs started here show up in `make ui`, which uses the same DAGSTER_HOME.
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
+    return DagsterInstance.get()
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from orchestration.definitions import build_definitions
+    from orchestration.run_summary import print_summary
+
+    if not settings.landing.exists():
+        print(f"error: landing folder {settings.landing} does not exist. Run `trm generate` first or set "
+              "TRM_LANDING.", file=sys.stderr)
+        return 2
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def(args.job)
+    with _dagster_instance(settings) as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    failures = [
+        event for event in result.all_events if event.event_type_value == "STEP_FAILURE"
+    ]
+    print_summary(settings, result.run_id, [e.step_key or "" for e in failures])
+    if not result.success:
+        for event in failures:
+            error = event.event_specific_data.error  # type: ignore[union-attr]
+            message = error.message.strip() if error else "unknown error"
+            print(f"\nFAILED {event.step_key}: {message}", file=sys.stderr)
+        print(f"\nRun {result.run_id} finished with failures (details: `make ui`, run {result.run_id[:8]}).",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
+    import duckdb
+
+    from ingestion.warehouse import connect
+
+    path = settings.warehouse
+    try:
+        con = connect(path, read_only=True)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.IOException as exc:
+        print(f"error: cannot open {path} read-only while a run is writing it ({exc}). Try again when the "
+              "run has finished.", file=sys.stderr)
+        return 2
+    try:
+        relation = con.sql(args.query)
+        if relation is None:
+            return 0
+        frame = relation.limit(args.max_rows).df() if args.format != "csv" else relation.df()
+    except duckdb.Error as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", args.max_rows, "display.max_columns", 50, "display.width", 200):
+            print(frame.to_string(index=False) if len(frame) else "(no rows)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="trm", description="TRM — the talent relationship warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write a deterministic demo company into a landing folder")
+    gen.add_argument("--out", help="landing folder to write (default: $TRM_HOME/landing)")
+    gen.add_argument("--employees", type=int, default=1000, help="headcount at the as-of date (default 1000)")
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--as-of", default="2026-10-31", help="last day of the history (default 2026-10-31)")
+    gen.add_argument("--dirt-rate", type=float, default=0.03, help="share of records made dirty (default 0.03)")
+    gen.add_argument("--truth-out", help="ground-truth folder (default: next to --out, named ground_truth)")
+    gen.add_argument("--quiet", action="store_true", help="no progress bars")
+    gen.set_defaults(func=_cmd_generate)
+
+    run = sub.add_parser("run", help="run the nightly job in process (what the Dagster schedule runs)")
+    run.add_argument("--job", default="nightly", choices=["nightly", "ingestion"])
+    run.set_defaults(func=_cmd_run)
+
+    sql = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
+    sql.add_argument("query")
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--max-rows", type=int, default=100, help="rows to print for table/json (default 100)")
+    sql.set_defaults(func=_cmd_sql)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args, Settings.from_env())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

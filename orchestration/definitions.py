@@ -1,0 +1,31 @@
+"""The single Dagster ``Definitions`` of TRM (``dagster dev -m orchestration.definitions``)."""
+
+from __future__ import annotations
+
+from dagster import Definitions, in_process_executor
+
+from ingestion.contracts import load_contracts
+from ingestion.mapping import load_mapping
+from orchestration.assets.ingestion import build_ingestion_assets
+from orchestration.jobs import ingestion_job, landing_sensor, nightly_job, nightly_schedule
+from orchestration.resources import TRMResource
+from orchestration.settings import Settings
+
+
+def build_definitions(settings: Settings) -> Definitions:
+    contracts = load_contracts()
+    mapping = load_mapping(settings.mapping, contracts)
+    ingestion_assets, ingestion_checks = build_ingestion_assets(contracts)
+    return Definitions(
+        assets=[*ingestion_assets],
+        asset_checks=[*ingestion_checks],
+        jobs=[ingestion_job, nightly_job],
+        schedules=[nightly_schedule(settings)],
+        sensors=[landing_sensor(settings, mapping)],
+        resources={"trm": TRMResource.from_settings(settings)},
+        # DuckDB allows one writer per file: steps run one after another in one process.
+        executor=in_process_executor,
+    )
+
+
+defs = build_definitions(Settings.from_env())

@@ -1,0 +1,50 @@
+"""The one resource every TRM asset uses: where the landing folder and the warehouse are."""
+
+
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+from dagster import ConfigurableResource
+
+from ingestion.contracts import EntityContract, load_contracts
+from ingestion.mapping import Mapping, load_mapping
+from ingestion.warehouse import connect
+from orchestration.settings import Settings
+
+
+class TRMResource(ConfigurableResource):
+    """Paths of one TRM installation. Assets share a single DuckDB writer, so jobs run in process."""
+
+    home: str
+    landing: str
+    warehouse: str
+    mapping: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "TRMResource":
+        return cls(home=str(settings.home), landing=str(settings.landing), warehouse=str(settings.warehouse),
+                   mapping=str(settings.mapping) if settings.mapping else None)
+
+    @property
+    def settings(self) -> Settings:
+        return Settings.for_home(Path(self.home), landing=Path(self.landing), warehouse=Path(self.warehouse),
+                                 mapping=Path(self.mapping) if self.mapping else None)
+
+    @cached_property
+    def contracts(self) -> dict[str, EntityContract]:
+        return load_contracts()
+
+    @cached_property
+    def column_mapping(self) -> Mapping:
+        return load_mapping(Path(self.mapping) if self.mapping else None, self.contracts)
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = connect(Path(self.warehouse), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()

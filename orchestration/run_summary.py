@@ -1,0 +1,62 @@
+"""The short report printed after `trm run`: rows per raw table, quarantine, failures, where to look."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingestion.warehouse import RAW_SCHEMA, connect, table_row_counts
+from orchestration.settings import Settings
+
+
+def print_summary(settings: Settings, run_id: str, failed_steps: list[str]) -> None:
+    try:
+        con = connect(settings.warehouse, read_only=True)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        print(f"(no summary: {exc})")
+        return
+    try:
+        per_entity = con.execute(
+            f"""select entity,
+                       count(*) filter (where status = 'loaded') as files,
+                       coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0),
+                       count(*) filter (where status = 'failed'), count(*) filter (where status = 'duplicate')
+                from {RAW_SCHEMA}.ingestion_files where run_id = ? group by entity order by entity""",
+            [run_id],
+        ).fetchall()
+        totals = table_row_counts(con)
+        reasons = con.execute(
+            f"""select entity, regexp_replace(reason, '''.*''', '…') as reason, count(*) as n
+                from {RAW_SCHEMA}.quarantine q join {RAW_SCHEMA}.ingestion_files f using (batch_id)
+                where f.run_id = ? group by all order by n desc limit 8""",
+            [run_id],
+        ).fetchall()
+        failures = con.execute(
+            f"select error from {RAW_SCHEMA}.ingestion_files where run_id = ? and status = 'failed'", [run_id]
+        ).fetchall()
+    finally:
+        con.close()
+
+    print(f"\nTRM run {run_id[:8]} — ingestion")
+    print(f"{'raw table':38} {'files':>5} {'read':>10} {'loaded':>10} {'quarant.':>9} {'table rows':>11}")
+    for entity, files, read, loaded, quarantined, failed, duplicate in per_entity:
+        note = (f"  {failed} failed" if failed else "") + (f"  {duplicate} duplicate" if duplicate else "")
+        print(f"raw.{entity:34} {files:>5} {read:>10,} {loaded:>10,} {quarantined:>9,} "
+              f"{totals.get(entity, 0):>11,}{note}")
+    if not per_entity:
+        print("(no new or changed landing files: nothing to load)")
+    read = sum(r[2] for r in per_entity)
+    loaded = sum(r[3] for r in per_entity)
+    quarantined = sum(r[4] for r in per_entity)
+    print(f"{'total':43} {read:>10,} {loaded:>10,} {quarantined:>9,}   (read = loaded + quarantined: "
+          f"{'yes' if read == loaded + quarantined else 'NO'})")
+    if reasons:
+        print("\nTop quarantine reasons this run (all rows: select * from raw.quarantine):")
+        for entity, reason, n in reasons:
+            print(f"  {n:>6,}  {entity}: {reason[:110]}")
+    for (error,) in failures:
+        print(f"\nFile not loaded: {error}")
+    if failed_steps:
+        print(f"\nFailed steps: {', '.join(failed_steps)}")
+    print(f"\nWarehouse: {settings.warehouse}")
+    print('Query it:  trm sql "select * from raw.quarantine limit 20"')
+    print("Dagster UI: make ui  (then open http://localhost:3000)")

@@ -1,0 +1,91 @@
+"""Shared fixtures: a tiny hand-written landing folder covering every reader and some dirt."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ingestion.contracts import load_contracts
+from ingestion.mapping import load_mapping
+
+EMPLOYEES_ZH = (
+    "工号,姓名,公司邮箱,手机号,身份证号,性别,出生日期,入职日期,离职日期,是否主动离职\n"
+    "E001,张伟,zhang.wei@corp.cn,13800138000,110101199003071234,男,1990-03-07,2024/3/5,,\n"
+    "E002,李娜,li.na@corp.cn,+86 139 0000 1111,110101199104152345,女,1991年4月15日,45356,2025-06-30,是\n"
+    "E003,王芳,wang.fang@corp.cn,,,女,1992-01-01,2024-13-45,,\n"  # bad hire date
+    ",赵磊,zhao.lei@corp.cn,,,男,1993-01-01,2024-01-01,,\n"  # missing required id
+    "E005,陈静,chen.jing@corp.cn,,,女,1994-01-01\n"  # truncated line
+)
+
+
+@pytest.fixture(scope="session")
+def contracts():
+    return load_contracts()
+
+
+@pytest.fixture(scope="session")
+def mapping(contracts):
+    return load_mapping(None, contracts)
+
+
+def write_landing(landing: Path) -> Path:
+    """A landing folder with GB18030 CSV, XLSX, JSON, NDJSON and Parquet files."""
+    (landing / "hris").mkdir(parents=True)
+    (landing / "hris" / "employees.csv").write_bytes(EMPLOYEES_ZH.encode("gb18030"))
+    (landing / "hris" / "departments.csv").write_text(
+        "department_id,department_name,parent_department_id\nD1,Engineering,\nD2,Platform,D1\n", encoding="utf-8"
+    )
+    (landing / "ats").mkdir()
+    pd.DataFrame(
+        {
+            "interview_id": ["I1", "I2", "I3"],
+            "application_id": ["A1", "A1", "A2"],
+            "interview_round": [1, 2, 1],
+            "interviewed_at": [pd.Timestamp("2025-01-02 10:00"), pd.Timestamp("2025-01-05 14:30"), None],
+            "rating": [4, 7, 3],  # 7 is outside 1-5
+        }
+    ).to_excel(landing / "ats" / "interviews.xlsx", index=False)
+    slack = landing / "im" / "slack"
+    (slack / "eng-platform").mkdir(parents=True)
+    (slack / "users.json").write_text(json.dumps([
+        {"id": "U1", "name": "amy", "real_name": "Amy Tan", "deleted": False,
+         "profile": {"email": "amy.tan@corp.com", "phone": "+65 8123 4567"}},
+        {"id": "U2", "name": "bob", "real_name": "Bob Lim", "deleted": True, "profile": {"email": "bob@corp.com"}},
+    ]), encoding="utf-8")
+    (slack / "channels.json").write_text(json.dumps([
+        {"id": "C1", "name": "eng-platform", "created": 1700000000, "members": ["U1", "U2"]},
+    ]), encoding="utf-8")
+    (slack / "eng-platform" / "2025-01-02.json").write_text(json.dumps([
+        {"type": "message", "client_msg_id": "m-1", "user": "U1", "text": "Deploy is green", "ts": "1735800000.000100"},
+        {"type": "message", "user": "U2", "text": "Thanks!", "ts": "1735800060.000200"},
+    ]), encoding="utf-8")
+    wecom = landing / "im" / "wecom"
+    wecom.mkdir()
+    lines = [
+        json.dumps({"msgid": "w1", "action": "send", "from": "zhangwei", "tolist": ["lina"], "roomid": "",
+                    "msgtime": 1735800000123, "msgtype": "text", "text": {"content": "收到，我下午看一下"}},
+                   ensure_ascii=False),
+        '{"msgid": "w2", "from": "lina", "msgtime": 17358',  # invalid JSON line
+        json.dumps({"msgid": "w3", "action": "send", "from": "lina", "tolist": ["zhangwei"], "roomid": "",
+                    "msgtime": 1735800100456, "msgtype": "text", "text": {"content": "这个 deadline 太赶了"}},
+                   ensure_ascii=False),
+    ]
+    (wecom / "messages_2025-01.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (landing / "attendance").mkdir()
+    pd.DataFrame(
+        {
+            "punch_id": ["P1", "P2"],
+            "employee_id": ["E001", "E001"],
+            "punched_at": ["2025-01-02T20:01:00+08:00", "2025-01-03T05:02:00+08:00"],
+            "punch_type": ["in", "out"],
+        }
+    ).to_parquet(landing / "attendance" / "punches_2025-01.parquet", index=False)
+    return landing
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    return write_landing(tmp_path / "landing")
