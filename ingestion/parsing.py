@@ -184,7 +184,7 @@ def keyed_hash(values: pd.Series, key: bytes) -> pd.Series:
         normalised = re.sub(r"\s+", "", value).upper()
         return hmac.new(key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    return values.map(_one)
+    return pd.Series([_one(v) for v in values.tolist()], index=values.index, dtype="object")
 
 
 PARSERS = {

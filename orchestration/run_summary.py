@@ -24,10 +24,13 @@ def print_summary(settings: Settings, run_id: str, failed_steps: list[str]) -> N
             [run_id],
         ).fetchall()
         totals = table_row_counts(con)
+        # Quoted values differ row by row; blank them so the same problem groups together.
         reasons = con.execute(
-            f"""select entity, regexp_replace(reason, '''.*''', '…') as reason, count(*) as n
-                from {RAW_SCHEMA}.quarantine q join {RAW_SCHEMA}.ingestion_files f using (batch_id)
-                where f.run_id = ? group by all order by n desc limit 8""",
+            f"""select entity, regexp_replace(reason, $$'[^']*'$$, '…', 'g') as reason, count(*) as n
+                from {RAW_SCHEMA}.quarantine
+                where batch_id in (select batch_id from {RAW_SCHEMA}.ingestion_files
+                                   where run_id = ? and status = 'loaded')
+                group by all order by n desc limit 8""",
             [run_id],
         ).fetchall()
         failures = con.execute(

@@ -79,7 +79,8 @@ def _build_asset(contract: EntityContract) -> AssetsDefinition:
         if report.failed:
             errors = "\n".join(f"- {f.error}" for f in report.failed)
             raise Failure(description=f"{len(report.failed)} file(s) of {contract.name} could not be loaded "
-                                      f"(the other files were loaded):\n{errors}", metadata=metadata)
+                                      f"(the other files were loaded):\n{errors}", metadata=metadata,
+                          allow_retries=False)  # bad data: retrying cannot help
         return MaterializeResult(metadata=metadata)
 
     return _ingest
@@ -98,7 +99,7 @@ def _build_check(contract: EntityContract) -> AssetChecksDefinition:
                 con,
                 f"""select coalesce(sum(rows_read), 0), coalesce(sum(rows_quarantined), 0)
                     from {RAW_SCHEMA}.ingestion_files where entity = ? and run_id = ? and status = 'loaded'""",
-                [contract.name, context.run_id],
+                [contract.name, context.run.run_id],
             )
         share = quarantined / read if read else 0.0
         return AssetCheckResult(

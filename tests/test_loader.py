@@ -1,0 +1,133 @@
+"""Loading: typed rows, quarantine accounting, idempotent reruns, failing files, duplicates, PII."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingestion.loader import load_entity
+from ingestion.warehouse import connect
+
+KEY = b"test-key"
+
+
+def _load_all(con, contracts, mapping, landing, run_id="r1"):
+    return {name: load_entity(con, c, mapping, landing, KEY, run_id) for name, c in contracts.items()}
+
+
+def _state(con) -> list:
+    tables = [t for (t,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'raw' order by 1").fetchall()]
+    state = []
+    for table in tables:
+        state.append((table, con.execute(f'select count(*) from raw."{table}"').fetchall()[0][0]))
+    return state
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    connection = connect(tmp_path / "warehouse.duckdb")
+    yield connection
+    connection.close()
+
+
+def test_every_row_is_loaded_or_quarantined(con, contracts, mapping, landing):
+    reports = _load_all(con, contracts, mapping, landing)
+    for report in reports.values():
+        for f in report.files:
+            assert f.rows_read == f.rows_loaded + f.rows_quarantined, f
+    ledger = con.execute("select sum(rows_read), sum(rows_loaded), sum(rows_quarantined) from raw.ingestion_files")
+    read, loaded, quarantined = ledger.fetchall()[0]
+    assert read == loaded + quarantined and quarantined > 0
+    assert con.execute("select count(*) from raw.quarantine").fetchall()[0][0] == quarantined
+    employees = reports["hris__employees"].files[0]
+    assert (employees.rows_read, employees.rows_loaded, employees.rows_quarantined) == (5, 2, 3)
+
+
+def test_quarantine_says_why_and_where(con, contracts, mapping, landing):
+    _load_all(con, contracts, mapping, landing)
+    rows = con.execute(
+        "select source_file, row_number, reason from raw.quarantine where entity = 'hris__employees' order by 2"
+    ).fetchall()
+    assert rows == [
+        ("hris/employees.csv", 4, "hire_date: cannot read '2024-13-45' as date"),
+        ("hris/employees.csv", 5, "employee_id: required value is missing"),
+        ("hris/employees.csv", 6, "expected 10 fields, found 7 (malformed or truncated line)"),
+    ]
+
+
+def test_rows_are_typed_translated_and_carry_lineage(con, contracts, mapping, landing):
+    _load_all(con, contracts, mapping, landing)
+    row = con.execute(
+        """select employee_id, gender, cast(hire_date as varchar), is_voluntary, _source_file, _row_number,
+                  _batch_id is not null and _row_hash is not null and _loaded_at is not null
+           from raw.hris__employees order by employee_id"""
+    ).fetchall()
+    assert row == [
+        ("E001", "M", "2024-03-05", None, "hris/employees.csv", 2, True),
+        ("E002", "F", "2024-03-05", True, "hris/employees.csv", 3, True),
+    ]
+    sent = con.execute("select message_id, channel_id from raw.im__messages order by message_id").fetchall()
+    assert ("1735800060.000200", "eng-platform") in sent  # Slack message without client_msg_id keeps its ts
+
+
+def test_national_ids_never_reach_the_warehouse_in_clear(con, contracts, mapping, landing):
+    _load_all(con, contracts, mapping, landing)
+    hashes = [h for (h,) in con.execute("select national_id from raw.hris__employees").fetchall()]
+    assert all(h and len(h) == 64 for h in hashes)
+    dump = str(con.execute("select * from raw.hris__employees").fetchall())
+    dump += str(con.execute("select * from raw.quarantine").fetchall())
+    assert "110101199003071234" not in dump and "110101199104152345" not in dump
+
+
+def test_rerun_on_the_same_files_changes_nothing(con, contracts, mapping, landing):
+    _load_all(con, contracts, mapping, landing, "r1")
+    before = _state(con)
+    reports = _load_all(con, contracts, mapping, landing, "r2")
+    assert _state(con) == before
+    assert all(f.status == "unchanged" for r in reports.values() for f in r.files)
+
+
+def test_a_copied_file_is_recorded_as_duplicate_not_loaded_twice(con, contracts, mapping, landing):
+    _load_all(con, contracts, mapping, landing, "r1")
+    rows_before = con.execute("select count(*) from raw.hris__employees").fetchall()[0][0]
+    shutil.copy(landing / "hris" / "employees.csv", landing / "hris" / "employees_copy.csv")
+    report = load_entity(con, contracts["hris__employees"], mapping, landing, KEY, "r2")
+    statuses = {f.source_file: (f.status, f.duplicate_of) for f in report.files}
+    assert statuses["hris/employees_copy.csv"] == ("duplicate", "hris/employees.csv")
+    assert con.execute("select count(*) from raw.hris__employees").fetchall()[0][0] == rows_before
+
+
+def test_a_changed_export_loads_as_a_new_batch(con, contracts, mapping, landing):
+    _load_all(con, contracts, mapping, landing, "r1")
+    path = landing / "hris" / "departments.csv"
+    path.write_text(path.read_text() + "D3,Data,D1\n")
+    report = load_entity(con, contracts["hris__departments"], mapping, landing, KEY, "r2")
+    assert report.files[0].status == "loaded" and report.files[0].rows_loaded == 3
+    assert con.execute("select count(distinct _batch_id) from raw.hris__departments").fetchall()[0][0] == 2
+
+
+def test_missing_required_column_fails_the_file_naming_file_and_column(con, contracts, mapping, landing):
+    bad = landing / "hris" / "departments_2.csv"
+    bad.write_text("dept_code,department_name\nD9,Legal\n")
+    report = load_entity(con, contracts["hris__departments"], mapping, landing, KEY, "r1")
+    failed = report.failed
+    assert len(failed) == 1
+    assert "hris/departments_2.csv" in failed[0].error and "department_id" in failed[0].error
+    # The entity's good file still loaded.
+    assert con.execute("select count(*) from raw.hris__departments").fetchall()[0][0] == 2
+    # A rerun that fails the same way keeps one failure record.
+    load_entity(con, contracts["hris__departments"], mapping, landing, KEY, "r2")
+    assert con.execute("select count(*) from raw.ingestion_files where status = 'failed'").fetchall()[0][0] == 1
+    # Once fixed, the file loads and the failure record is gone.
+    bad.write_text("department_id,department_name\nD9,Legal\n")
+    load_entity(con, contracts["hris__departments"], mapping, landing, KEY, "r3")
+    assert con.execute("select count(*) from raw.ingestion_files where status = 'failed'").fetchall()[0][0] == 0
+
+
+def test_unreadable_file_fails_only_that_file(con, contracts, mapping, landing):
+    (landing / "ats" / "offers.xlsx").write_bytes(b"PK\x03\x04 truncated zip")
+    report = load_entity(con, contracts["ats__offers"], mapping, landing, KEY, "r1")
+    assert report.failed and "ats/offers.xlsx" in report.failed[0].error
+    other = load_entity(con, contracts["ats__interviews"], mapping, landing, KEY, "r1")
+    assert not other.failed and other.total("rows_loaded") == 1

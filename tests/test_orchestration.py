@@ -1,0 +1,84 @@
+"""Dagster definitions, the nightly job in process, the landing sensor and the trm CLI."""
+
+from pathlib import Path
+
+import pytest
+from dagster import AssetKey, DagsterInstance, RunRequest, SkipReason, build_sensor_context
+
+from orchestration.cli import main
+from orchestration.definitions import build_definitions
+from orchestration.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path, landing: Path) -> Settings:
+    return Settings.for_home(tmp_path, landing=landing, sensor_settle_seconds=0)
+
+
+def test_definitions_load_with_every_source_entity(settings, contracts):
+    defs = build_definitions(settings)
+    graph = defs.resolve_asset_graph()
+    keys = {k for k in graph.get_all_asset_keys()}
+    assert {AssetKey(["raw", name]) for name in contracts} <= keys
+    for key in keys:
+        node = graph.get(key)
+        assert node.group_name == "ingestion" and node.owners and node.description
+    assert defs.resolve_job_def("nightly") and defs.resolve_job_def("ingestion")
+    assert defs.resolve_schedule_def("nightly_schedule").cron_schedule == "0 2 * * *"
+    assert defs.resolve_sensor_def("landing_sensor")
+
+
+def test_the_module_level_definitions_import():
+    from orchestration import definitions
+
+    assert definitions.defs.resolve_job_def("nightly")
+
+
+def test_nightly_job_runs_in_process_and_reports_counts(settings):
+    defs = build_definitions(settings)
+    result = defs.resolve_job_def("nightly").execute_in_process(instance=DagsterInstance.ephemeral())
+    assert result.success
+    materialization = result.asset_materializations_for_node("raw__hris__employees")[0]
+    metadata = {k: v.value for k, v in materialization.metadata.items()}
+    assert (metadata["rows_read"], metadata["rows_loaded"], metadata["rows_quarantined"]) == (5, 2, 3)
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()
+              if e.asset_key == AssetKey(["raw", "hris__employees"])}
+    assert checks == {"quarantine_share": False}  # 3 of 5 rows quarantined is far above 5%
+
+
+def test_a_bad_file_fails_its_entity_and_the_rest_loads(settings):
+    (settings.landing / "hris" / "departments_bad.csv").write_text("name\nLegal\n")
+    defs = build_definitions(settings)
+    result = defs.resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert [e.step_key for e in failures] == ["raw__hris__departments"]
+    message = failures[0].event_specific_data.error.message
+    assert "hris/departments_bad.csv" in message and "department_id" in message
+    assert result.asset_materializations_for_node("raw__hris__employees")
+
+
+def test_landing_sensor_requests_a_run_only_for_new_files(settings):
+    defs = build_definitions(settings)
+    sensor = defs.resolve_sensor_def("landing_sensor")
+    first = sensor(build_sensor_context(cursor=None))
+    assert isinstance(first, RunRequest)
+    cursor = first.run_key.removeprefix("landing-")
+    assert isinstance(sensor(build_sensor_context(cursor=cursor)), SkipReason)
+    (settings.landing / "hris" / "departments_2.csv").write_text("department_id,department_name\nD7,Legal\n")
+    assert isinstance(sensor(build_sensor_context(cursor=cursor)), RunRequest)
+
+
+def test_cli_run_then_sql(tmp_path: Path, landing: Path, monkeypatch, capsys):
+    monkeypatch.setenv("TRM_HOME", str(tmp_path))
+    monkeypatch.setenv("TRM_LANDING", str(landing))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    assert main(["run"]) == 0
+    out = capsys.readouterr().out
+    assert "raw.hris__employees" in out and "read = loaded + quarantined: yes" in out
+    assert main(["sql", "select count(*) as n from raw.hris__employees", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.strip().splitlines() == ["n", "2"]
+    assert main(["sql", "create table raw.x (a int)"]) == 1  # read-only
+    assert "read-only" in capsys.readouterr().err.lower()
