@@ -1,10 +1,10 @@
 """The one resource every TRM asset uses: where the landing folder and the warehouse are."""
 
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 from dagster import ConfigurableResource

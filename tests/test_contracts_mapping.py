@@ -70,3 +70,10 @@ def test_user_mapping_loads_an_export_with_other_headers(tmp_path: Path, contrac
     ]
     reason = con.execute("select reason from raw.quarantine").fetchall()[0][0]
     assert reason == "hire_date: required value is missing"
+
+
+def test_generated_source_docs_are_up_to_date():
+    from ingestion.docs import render
+
+    docs = Path(__file__).parent.parent / "docs" / "sources.md"
+    assert docs.read_text(encoding="utf-8") == render(), "run: python -m ingestion.docs > docs/sources.md"

@@ -1,6 +1,13 @@
 import pandas as pd
 
-from ingestion.parsing import clean_text, keyed_hash, parse_boolean, parse_date, parse_integer, parse_timestamp
+from ingestion.parsing import (
+    clean_text,
+    keyed_hash,
+    parse_boolean,
+    parse_date,
+    parse_integer,
+    parse_timestamp,
+)
 
 
 def _text(values):

@@ -3,9 +3,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import EMPLOYEES_ZH
-from ingestion.readers import FileReadError, detect_encoding, read_csv, read_json, read_ndjson, read_parquet, read_xlsx
+
+from ingestion.readers import (
+    FileReadError,
+    detect_encoding,
+    read_csv,
+    read_json,
+    read_ndjson,
+    read_parquet,
+    read_xlsx,
+)
 
 
 def test_gb18030_csv_with_chinese_headers(tmp_path: Path):

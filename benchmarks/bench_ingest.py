@@ -1,0 +1,58 @@
+"""Ingestion throughput: load a generated landing folder into a fresh warehouse, several times.
+
+    python benchmarks/bench_ingest.py [--employees 1000] [--repeats 3]
+
+Prints the median wall time, rows per second overall and per entity. Machines are shared and noisy: compare
+medians, and ratios between runs on the same machine, not single numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from ingestion.contracts import load_contracts
+from ingestion.demo.generate import generate_company
+from ingestion.loader import load_entity
+from ingestion.mapping import load_mapping
+from ingestion.warehouse import connect
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--employees", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    contracts = load_contracts()
+    mapping = load_mapping(None, contracts)
+    with tempfile.TemporaryDirectory() as tmp:
+        landing = Path(tmp) / "landing"
+        generate_company(landing, employees=args.employees, seed=7, progress=False)
+        size = sum(p.stat().st_size for p in landing.rglob("*") if p.is_file())
+        walls, per_entity, rows = [], {}, 0
+        for attempt in range(args.repeats):
+            con = connect(Path(tmp) / f"w{attempt}.duckdb")
+            start = time.perf_counter()
+            rows = 0
+            for name, contract in contracts.items():
+                t0 = time.perf_counter()
+                report = load_entity(con, contract, mapping, landing, b"bench")
+                per_entity.setdefault(name, []).append((time.perf_counter() - t0, report.total("rows_read")))
+                rows += report.total("rows_read")
+            walls.append(time.perf_counter() - start)
+            con.close()
+    wall = statistics.median(walls)
+    print(f"employees={args.employees} files_bytes={size / 1e6:.1f}MB rows={rows:,} repeats={args.repeats}")
+    print(f"median wall {wall:.2f}s  (min {min(walls):.2f}s, max {max(walls):.2f}s)  -> {rows / wall:,.0f} rows/s")
+    print(f"{'entity':36} {'rows':>10} {'median s':>9} {'rows/s':>10}")
+    for name, samples in sorted(per_entity.items(), key=lambda kv: -statistics.median(s for s, _ in kv[1])):
+        seconds = statistics.median(s for s, _ in samples)
+        n = samples[0][1]
+        print(f"{name:36} {n:>10,} {seconds:>9.2f} {n / seconds if seconds else 0:>10,.0f}")
+
+
+if __name__ == "__main__":
+    main()
