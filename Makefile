@@ -34,7 +34,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 install: $(VENV)/.installed
 
 demo: install
-	@mkdir -p $(TRM_HOME) $(DAGSTER_HOME)
+	@mkdir -p $(TRM_HOME) $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/trm generate --out $(TRM_HOME)/landing --employees $(EMPLOYEES) --seed $(SEED)
 	$(BIN)/trm run
 	@echo
@@ -45,7 +45,7 @@ test: install
 	$(BIN)/python -m pytest
 
 ui: install
-	@mkdir -p $(DAGSTER_HOME)
+	@mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml
 
 lint: install

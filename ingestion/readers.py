@@ -69,6 +69,8 @@ def detect_encoding(data: bytes) -> str:
     """UTF-8 (with or without BOM) when the bytes are UTF-8, else the best guess, widening GBK to GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # Excel's "Unicode text" export
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -120,6 +122,9 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
     encoding = encoding or detect_encoding(data)
     text, rejects = _decode_lines(data, encoding)
     text = text.lstrip("\ufeff")
+    if "\x00" in text[:4096]:
+        raise FileReadError(f"looks binary or UTF-16 without a BOM when read as {encoding}; "
+                            "set `encoding:` for this file in the mapping")
     if delimiter is None:
         first_line = text.split("\n", 1)[0]
         delimiter = max([",", "\t", ";", "|"], key=first_line.count)

@@ -30,6 +30,7 @@ def _dagster_instance(settings: Settings):
 
     # Runs started here show up in `make ui`, which uses the same DAGSTER_HOME.
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    (settings.dagster_home / "dagster.yaml").touch()  # an empty instance config silences Dagster's warning
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     return DagsterInstance.get()
 

@@ -100,3 +100,10 @@ def test_parquet_values_become_text(tmp_path: Path):
     result = read_parquet(path)
     assert result.frame["a"].tolist() == ["1", "2"]
     assert result.frame["b"].tolist() == ["true", None]
+
+
+def test_utf16_excel_unicode_text_export(tmp_path: Path):
+    path = tmp_path / "u.csv"
+    path.write_bytes("工号\t姓名\nE1\t张伟\n".encode("utf-16"))
+    result = read_csv(path)
+    assert result.frame["姓名"].tolist() == ["张伟"]

@@ -88,6 +88,7 @@ class GeneratorConfig:
     freeze_months_before: int = 21  # hiring-freeze quarter starts this many months before as_of
     rehire_share: float = 0.045  # share of eligible voluntary leavers who come back after 6-24 months
     span_of_control: int = 8
+    monthly_manager_shuffle: float = 0.008  # ICs moved to another team manager per month
     monthly_transfer_rate: float = 0.0025
     promotion_prob: tuple[float, ...] = (0.0, 0.0, 0.05, 0.22, 0.42)  # by rating 1..5, per review
     band_inflation: float = 0.03  # bands move up every January

@@ -134,12 +134,12 @@ def hire(st: State, reg: Registry, org: Org, cfg: GeneratorConfig, rng: np.rando
 
 
 def rehire(st: State, org: Org, cfg: GeneratorConfig, rng: np.random.Generator, m: int, start: int, end: int,
-           year: int, active: np.ndarray, month_of: np.ndarray, limit: int) -> np.ndarray:
+           year: int, active: np.ndarray, limit: int) -> np.ndarray:
     """Some voluntary leavers come back 6-24 months after leaving, under a NEW employee id."""
     n = st.n
     done = np.zeros(n, bool)
     done[st.prev_emp[:n][st.prev_emp[:n] >= 0]] = True
-    away = m - month_of[:n]
+    away = m - st.exit_m[:n]
     elig = np.flatnonzero(st.vol[:n] & (st.reason[:n] <= 7) & ~done & (away >= 6) & (away <= 24)
                           & ~np.isin(st.person[:n], st.person[active]))
     take = elig[rng.random(len(elig)) < cfg.rehire_share / 19]

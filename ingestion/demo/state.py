@@ -18,7 +18,7 @@ _FIELDS: dict[str, tuple[type, object]] = {
     "last_mgr_change": (np.int64, -99), "last_promo": (np.int64, -99), "level_since": (np.int64, -99),
     "channel": (np.int8, 8), "referrer": (np.int64, -1), "prev_emp": (np.int64, -1), "night": (np.bool_, False),
     "vol": (np.bool_, False), "reason": (np.int8, -1), "regretted": (np.bool_, False),
-    "hire_month": (np.int64, 0), "ot_prop": (np.float64, 1.0),
+    "hire_month": (np.int64, 0), "ot_prop": (np.float64, 1.0), "exit_m": (np.int64, 10**6),
 }
 
 

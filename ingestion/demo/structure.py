@@ -100,6 +100,8 @@ def fix_structure(st: State, reg: Registry, org: Org, cfg: GeneratorConfig, rng:
             ics = ics[~np.isin(ics, new)]
         pool = tms if len(tms) else heads
         ok = np.isin(st.mgr[ics], pool)
+        if len(pool) > 1 and m >= 0:  # occasional team reshuffles
+            ok &= rng.random(len(ics)) >= cfg.monthly_manager_shuffle
         orphans = ics[~ok]
         if len(orphans):
             counts = np.bincount(np.searchsorted(np.sort(pool), st.mgr[ics[ok]]), minlength=len(pool)) \
