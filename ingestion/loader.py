@@ -32,7 +32,7 @@ from ingestion.readers import (
     read_parquet,
     read_xlsx,
 )
-from ingestion.validate import MissingColumnError, validate_rows
+from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
 from ingestion.warehouse import RAW_SCHEMA, ensure_entity_table, ensure_raw_schema, fetch_one
 
 _NATIONAL_ID = re.compile(r"\b\d{17}[\dXx]\b|\b\d{15}\b")
@@ -92,6 +92,24 @@ def _mask_ids(text: str) -> str:
     return _NATIONAL_ID.sub("***", text)
 
 
+@dataclass
+class _Pending:
+    path: Path
+    spec: FileSpec
+    relative: str
+    digest: str
+    batch_id: str
+    started: pd.Timestamp
+    read: ReadResult | None = None
+    unmapped: list[str] = field(default_factory=list)
+
+
+# Many small files (one Slack file per channel and day) are validated and written together; each chunk is one
+# transaction, so a file is still either completely loaded or not at all.
+_CHUNK_FILES = 500
+_CHUNK_BYTES = 64 << 20
+
+
 class EntityLoader:
     """Loads the files of one entity; construct once per entity per run."""
 
@@ -117,8 +135,29 @@ class EntityLoader:
         ensure_raw_schema(self.con)
         ensure_entity_table(self.con, self.contract)
         report = EntityReport(self.contract.name)
+        pending: list[_Pending] = []
+        seen_now: dict[str, str] = {}  # content hash -> file, for identical new files in the same run
         for path, spec in self.mapping.files_for(self.contract.name, self.landing):
-            report.files.append(self._load_file(path, spec))
+            relative = path.relative_to(self.landing).as_posix()
+            digest = content_hash(path)
+            batch_id = f"{self.contract.name}-{digest[:16]}"
+            started = pd.Timestamp.now(tz="UTC")
+            previous = self._previous(relative, digest)
+            if previous and previous[1] == relative:
+                report.files.append(FileReport(relative, "unchanged"))
+                continue
+            original = previous[1] if previous else seen_now.get(digest)
+            if original:  # same bytes under another name: a copied export, not new data
+                duplicate = FileReport(relative, "duplicate", duplicate_of=original)
+                self.log(f"{relative}: identical to {original}; skipped")
+                self._in_transaction(lambda d=duplicate, b=batch_id, g=digest, p=path, s=started:
+                                     self._write_ledger(d, b, g, p, None, s))
+                report.files.append(duplicate)
+                continue
+            seen_now[digest] = relative
+            pending.append(_Pending(path, spec, relative, digest, batch_id, started))
+        for chunk in _chunks(pending):
+            report.files.extend(self._load_chunk(chunk))
         report.table_rows = fetch_one(self.con, f"select count(*) from {RAW_SCHEMA}.{self.contract.name}")[0]
         return report
 
@@ -133,52 +172,81 @@ class EntityLoader:
         )
         return (row[0], row[1]) if row else None
 
-    def _load_file(self, path: Path, spec: FileSpec) -> FileReport:
-        relative = path.relative_to(self.landing).as_posix()
-        digest = content_hash(path)
-        previous = self._previous(relative, digest)
-        if previous and previous[1] == relative:
-            return FileReport(relative, "unchanged")
-        batch_id = f"{self.contract.name}-{digest[:16]}"
-        started = pd.Timestamp.now(tz="UTC")
-        if previous:  # same bytes under another name: a copied export, not new data
-            report = FileReport(relative, "duplicate", duplicate_of=previous[1])
-            self.log(f"{relative}: identical to already loaded {previous[1]}; skipped")
-            self.con.execute("begin")
-            self._write_ledger(report, batch_id, digest, path, None, started)
-            self.con.execute("commit")
-            return report
+    def _read(self, item: _Pending) -> FileReport | None:
+        """Read and check one file's header; a failure report if the file cannot be used."""
         try:
-            read = read_file(path, spec)
-            rows = validate_rows(read, spec, self.contract, relative, self.pii_key)
+            item.read = read_file(item.path, item.spec)
+            item.unmapped = check_header(list(item.read.frame.columns), item.spec, self.contract)
         except (FileReadError, MissingColumnError) as exc:
-            report = FileReport(relative, "failed", error=f"{relative}: {exc}")
-            self.log(f"FAILED {report.error}")
-            self._replace_failure(report, batch_id, digest, path, started)
-            return report
-        rejects = read.rejects + rows.rejects
-        report = FileReport(relative, "loaded", rows_read=read.rows_read, rows_loaded=len(rows.frame),
-                            rows_quarantined=len(rejects), unmapped_columns=rows.unmapped_columns)
+            failure = FileReport(item.relative, "failed", error=f"{item.relative}: {exc}")
+            self.log(f"FAILED {failure.error}")
+            self._in_transaction(lambda: self._replace_failure(failure, item))
+            return failure
+        item.read.frame[SOURCE_FILE] = item.relative
+        for reject in item.read.rejects:
+            reject.source_file = item.relative
+        return None
+
+    def _load_chunk(self, chunk: list[_Pending]) -> list[FileReport]:
+        failures = [f for f in (self._read(item) for item in chunk) if f is not None]
+        ready = [item for item in chunk if item.read is not None and not any(
+            f.source_file == item.relative for f in failures)]
+        frames: list[pd.DataFrame] = []
+        rejects: list[Reject] = []
+        specs = {id(item.spec): item.spec for item in ready}  # group files read by the same spec
+        for spec in specs.values():
+            items = [item for item in ready if item.spec is spec]
+            source = pd.concat([item.read.frame for item in items], ignore_index=True)
+            rows = validate_rows(source, spec, self.contract, self.pii_key)
+            frames.append(rows.frame)
+            rejects.extend(r for item in items for r in item.read.rejects)
+            rejects.extend(rows.rejects)
+        loaded = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        loaded_per_file = loaded[SOURCE_FILE].value_counts().to_dict() if len(loaded) else {}
+        rejected_per_file: dict[str, int] = {}
+        for reject in rejects:
+            rejected_per_file[reject.source_file] = rejected_per_file.get(reject.source_file, 0) + 1
+        reports = []
+        for item in ready:
+            report = FileReport(
+                item.relative, "loaded", rows_read=item.read.rows_read,
+                rows_loaded=int(loaded_per_file.get(item.relative, 0)),
+                rows_quarantined=rejected_per_file.get(item.relative, 0), unmapped_columns=item.unmapped,
+            )
+            if report.rows_read != report.rows_loaded + report.rows_quarantined:  # never lose a row silently
+                raise AssertionError(f"{item.relative}: row accounting is off ({report})")
+            reports.append(report)
+        batch_ids = {item.relative: item.batch_id for item in ready}
+
+        def write() -> None:
+            self._insert_rows(loaded, batch_ids)
+            self._insert_rejects(rejects, batch_ids)
+            for item, report in zip(ready, reports, strict=True):
+                self.con.execute(
+                    f"delete from {RAW_SCHEMA}.ingestion_files where entity = ? and source_file = ? "
+                    "and status = 'failed'", [self.contract.name, item.relative])
+                self._write_ledger(report, item.batch_id, item.digest, item.path, item.read.encoding, item.started)
+
+        if ready:
+            self._in_transaction(write)
+        for report in reports:
+            self.log(f"{report.source_file}: read {report.rows_read}, loaded {report.rows_loaded}, "
+                     f"quarantined {report.rows_quarantined}")
+        return failures + reports
+
+    def _in_transaction(self, work: Callable[[], None]) -> None:
         self.con.execute("begin")
         try:
-            self._insert_rows(rows.frame, batch_id, relative)
-            self._insert_rejects(rejects, batch_id, relative)
-            self.con.execute(
-                f"delete from {RAW_SCHEMA}.ingestion_files where entity = ? and source_file = ? and status = 'failed'",
-                [self.contract.name, relative],
-            )
-            self._write_ledger(report, batch_id, digest, path, read.encoding, started)
+            work()
             self.con.execute("commit")
         except Exception:
             self.con.execute("rollback")
             raise
-        self.log(f"{relative}: read {report.rows_read}, loaded {report.rows_loaded}, "
-                 f"quarantined {report.rows_quarantined}")
-        return report
 
-    def _insert_rows(self, frame: pd.DataFrame, batch_id: str, relative: str) -> None:
+    def _insert_rows(self, frame: pd.DataFrame, batch_ids: dict[str, str]) -> None:
         if frame.empty:
             return
+        frame = frame.assign(_batch_id=frame[SOURCE_FILE].map(batch_ids))
         columns = self.contract.column_names
         hashed = ", ".join(f"coalesce(cast(\"{c}\" as varchar), '\\N')" for c in columns)
         quoted = ", ".join(f'"{c}"' for c in columns)
@@ -187,14 +255,14 @@ class EntityLoader:
             self.con.execute(
                 f"""insert into {RAW_SCHEMA}.{self.contract.name}
                     ({quoted}, _batch_id, _source_file, _row_number, _loaded_at, _row_hash)
-                    select {quoted}, ?, ?, {ROW_NUMBER}, current_timestamp, md5(concat_ws(chr(31), {hashed}))
-                    from _incoming""",
-                [batch_id, relative],
+                    select {quoted}, _batch_id, {SOURCE_FILE}, {ROW_NUMBER}, current_timestamp,
+                           md5(concat_ws(chr(31), {hashed}))
+                    from _incoming"""
             )
         finally:
             self.con.unregister("_incoming")
 
-    def _insert_rejects(self, rejects: list[Reject], batch_id: str, relative: str) -> None:
+    def _insert_rejects(self, rejects: list[Reject], batch_ids: dict[str, str]) -> None:
         if not rejects:
             return
         has_pii = any(c.pii for c in self.contract.columns)
@@ -202,11 +270,11 @@ class EntityLoader:
             {
                 "source": self.contract.source,
                 "entity": self.contract.name,
-                "source_file": relative,
+                "source_file": [r.source_file for r in rejects],
                 "row_number": pd.array([r.row_number for r in rejects], dtype="Int64"),
                 "reason": [r.reason for r in rejects],
                 "raw_record": [_mask_ids(r.raw_record) if has_pii else r.raw_record for r in rejects],
-                "batch_id": batch_id,
+                "batch_id": [batch_ids[r.source_file] for r in rejects],
             }
         )
         self.con.register("_rejects", frame)
@@ -229,16 +297,29 @@ class EntityLoader:
              ",".join(report.unmapped_columns) or None, report.error, self.run_id, started.to_pydatetime()],
         )
 
-    def _replace_failure(self, report: FileReport, batch_id: str, digest: str, path: Path,
-                         started: pd.Timestamp) -> None:
+    def _replace_failure(self, report: FileReport, item: _Pending) -> None:
         """Keep one failure row per file, so a rerun that fails the same way changes nothing else."""
-        self.con.execute("begin")
         self.con.execute(
             f"delete from {RAW_SCHEMA}.ingestion_files where entity = ? and source_file = ? and status = 'failed'",
             [self.contract.name, report.source_file],
         )
-        self._write_ledger(report, batch_id, digest, path, None, started)
-        self.con.execute("commit")
+        self._write_ledger(report, item.batch_id, item.digest, item.path, None, item.started)
+
+
+def _chunks(items: list[_Pending]) -> list[list[_Pending]]:
+    chunks: list[list[_Pending]] = []
+    current: list[_Pending] = []
+    size = 0
+    for item in items:
+        item_size = item.path.stat().st_size
+        if current and (len(current) >= _CHUNK_FILES or size + item_size > _CHUNK_BYTES):
+            chunks.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += item_size
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def load_entity(

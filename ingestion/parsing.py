@@ -29,15 +29,23 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_MIN, _EXCEL_MAX = 20000, 80000
 
 
-def clean_text(values: pd.Series) -> pd.Series:
-    """Strip whitespace and turn the usual null spellings into None."""
-    def _one(value: object) -> str | None:
-        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-            return None
-        text = value.strip() if isinstance(value, str) else str(value).strip()
-        return None if text.lower() in NULL_TOKENS else text
+def _as_object(values: pd.Series) -> pd.Series:
+    """Object dtype with None for missing: pandas 3 would otherwise infer its string dtype and NaN."""
+    array = values.to_numpy(dtype=object, na_value=None)
+    return pd.Series(array, index=values.index, dtype="object")
 
-    return pd.Series([_one(v) for v in values.tolist()], index=values.index, dtype="object")
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Strip whitespace and turn the usual null spellings into None (vectorised)."""
+    text = values.astype("object")
+    is_str = text.map(type).eq(str).to_numpy()
+    if not is_str.all():  # readers give str/None; anything else (a number from a caller) becomes its text
+        text = text.where(is_str | text.isna().to_numpy(), text.astype(str))
+    stripped = text.str.strip()
+    null = (stripped.isna() | stripped.str.lower().isin(NULL_TOKENS)).to_numpy()
+    array = stripped.to_numpy(dtype=object, na_value=None, copy=True)
+    array[null] = None
+    return pd.Series(array, index=values.index, dtype="object")
 
 
 def _present(values: pd.Series) -> pd.Series:
@@ -78,19 +86,20 @@ def parse_integer(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, bad
 
 
+_YMD_PATTERN = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]+(.*))?$"
+
+
 def _ymd_frame(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Split ``2024-03-05``/``2024/3/5``/``2024年3月5日`` (+ optional time) into ISO date text and time text."""
-    date_part = pd.Series(None, index=values.index, dtype="object")
-    time_part = pd.Series(None, index=values.index, dtype="object")
-    for idx, value in values.items():
-        if not isinstance(value, str):
-            continue
-        match = _YMD.match(value) or _COMPACT_YMD.match(value)
-        if match:
-            year, month, day = match.group(1), match.group(2), match.group(3)
-            date_part[idx] = f"{year}-{int(month):02d}-{int(day):02d}"
-            if match.re is _YMD and match.group(4):
-                time_part[idx] = match.group(4).strip()
+    """Split ``2024-03-05``/``2024/3/5``/``2024年3月5日``/``20240305`` (+ optional time) into ISO date text and
+    time text, vectorised."""
+    text = values.astype("object")
+    parts = text.str.extract(_YMD_PATTERN)
+    compact = text.str.extract(_COMPACT_YMD.pattern)
+    year = parts[0].fillna(compact[0])
+    month = parts[1].fillna(compact[1])
+    day = parts[2].fillna(compact[2])
+    date_part = _as_object(year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2))
+    time_part = _as_object(parts[3].str.strip())
     return date_part, time_part
 
 
@@ -125,6 +134,16 @@ def _assign(out: pd.Series, where: pd.Series | pd.Index, values: pd.Series) -> N
         out.loc[where] = values.dt.as_unit("us").astype(out.dtype)
 
 
+def _assign_iso(out: pd.Series, candidate: pd.Series, naive_timezone: str) -> None:
+    has_offset = candidate.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True, na=False)
+    aware = pd.to_datetime(candidate[has_offset], format="ISO8601", utc=True, errors="coerce")
+    naive = pd.to_datetime(candidate[~has_offset], format="ISO8601", errors="coerce")
+    if len(naive):
+        naive = naive.dt.tz_localize(naive_timezone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    _assign(out, aware.index[aware.notna()], aware.dropna())
+    _assign(out, naive.index[naive.notna()], naive.dropna())
+
+
 def parse_timestamp(
     values: pd.Series, naive_timezone: str = "UTC", extra_formats: Sequence[str] = ()
 ) -> tuple[pd.Series, pd.Series]:
@@ -147,17 +166,15 @@ def parse_timestamp(
 
     rest = out.isna() & text.notna() & numeric.isna()
     if rest.any():
-        # Normalise Chinese/slash dates to ISO first, keeping any time part.
+        _assign_iso(out, text[rest], naive_timezone)  # fast path: most exports are ISO-8601 already
+    rest = out.isna() & text.notna() & numeric.isna()
+    if rest.any():
+        # Chinese/slash dates (+ optional time) normalised to ISO, then parsed the same way.
         date_part, time_part = _ymd_frame(text[rest])
-        iso = date_part.where(date_part.isna(), date_part + time_part.map(lambda t: f" {t}" if t else ""))
-        candidate = iso.fillna(text[rest])
-        has_offset = candidate.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True, na=False)
-        aware = pd.to_datetime(candidate[has_offset], format="ISO8601", utc=True, errors="coerce")
-        naive = pd.to_datetime(candidate[~has_offset], format="ISO8601", errors="coerce")
-        if len(naive):
-            naive = naive.dt.tz_localize(naive_timezone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
-        _assign(out, aware.index, aware)
-        _assign(out, naive.index, naive)
+        iso = pd.Series([None if d is None else (f"{d} {t}" if t else d)
+                         for d, t in zip(date_part.tolist(), time_part.tolist(), strict=True)],
+                        index=date_part.index, dtype="object")
+        _assign_iso(out, iso.dropna(), naive_timezone)
 
     serial_days = numeric.between(_EXCEL_MIN, _EXCEL_MAX)
     if serial_days.any():

@@ -33,6 +33,7 @@ class Reject:
     row_number: int | None
     reason: str
     raw_record: str
+    source_file: str | None = None  # set by the loader when rows of several files are validated together
 
 
 @dataclass

@@ -1,7 +1,9 @@
-"""Apply a file spec and the entity contract to rows read from a file: map, translate, type-check.
+"""Apply a file spec and the entity contract to rows read from files: map, translate, type-check.
 
 Rows that break the contract (a required value missing, a value that does not parse as its type, a value
-outside the accepted list) are rejected with every reason found, so a user fixes a row in one go.
+outside the accepted list) are rejected with every reason found, so a user fixes a row in one go. Frames may
+hold the rows of several files of the same spec (column ``_source_file``), so many small files (a Slack export
+has one per channel and day) are validated in one vectorised pass.
 """
 
 from __future__ import annotations
@@ -13,14 +15,12 @@ import pandas as pd
 
 from ingestion.contracts import EntityContract
 from ingestion.mapping import FileSpec, normalise_header
-from ingestion.parsing import (
-    PARSERS,
-    clean_text,
-    keyed_hash,
-    parse_date,
-    parse_timestamp,
-)
-from ingestion.readers import ROW_NUMBER, ReadResult, Reject
+from ingestion.parsing import PARSERS, clean_text, keyed_hash, parse_date, parse_timestamp
+from ingestion.readers import ROW_NUMBER, Reject
+
+SOURCE_FILE = "_source_file"
+SPECIALS = ("$parent", "$stem")
+_LINEAGE = (ROW_NUMBER, SOURCE_FILE)
 
 
 class MissingColumnError(ValueError):
@@ -29,16 +29,12 @@ class MissingColumnError(ValueError):
 
 @dataclass
 class ValidatedRows:
-    frame: pd.DataFrame  # contract columns, typed, plus _row_number
+    frame: pd.DataFrame  # contract columns, typed, plus _row_number and _source_file
     rejects: list[Reject]
-    unmapped_columns: list[str]
 
 
-SPECIALS = ("$parent", "$stem")
-
-
-def _resolve_columns(spec: FileSpec, contract: EntityContract, header: list[str]) -> dict[str, list[str]]:
-    """Contract column -> the alternative source columns present in this file, in the mapping's order.
+def resolve_columns(spec: FileSpec, contract: EntityContract, header: list[str]) -> dict[str, list[str]]:
+    """Contract column -> the alternative source columns present, in the mapping's order.
 
     Alternatives are coalesced row by row: Slack messages carry ``client_msg_id`` only sometimes, and ``ts``
     identifies the others.
@@ -58,13 +54,29 @@ def _resolve_columns(spec: FileSpec, contract: EntityContract, header: list[str]
     return resolved
 
 
-def _source_values(source: pd.DataFrame, columns: list[str], relative_path: str) -> pd.Series:
-    parts = relative_path.split("/")
-    special = {"$parent": parts[-2] if len(parts) > 1 else "", "$stem": parts[-1].rsplit(".", 1)[0]}
+def check_header(header: list[str], spec: FileSpec, contract: EntityContract) -> list[str]:
+    """Raise if a required column cannot be found; return the file's columns the mapping does not use."""
+    header = [h for h in header if h not in _LINEAGE]
+    resolved = resolve_columns(spec, contract, header)
+    missing = [c for c in contract.required_columns if c not in resolved and c not in spec.constants]
+    if missing:
+        tried = {c: list(spec.sources_for(c)) for c in missing}
+        raise MissingColumnError(f"required column(s) {missing} not found (looked for {tried}; the file has {header})")
+    used = {name for names in resolved.values() for name in names}
+    return [h for h in header if h not in used]
+
+
+def _special(files: pd.Series, which: str) -> pd.Series:
+    parts = files.str.split("/")
+    if which == "$parent":
+        return parts.map(lambda p: p[-2] if len(p) > 1 else "").astype("object")
+    return parts.map(lambda p: p[-1].rsplit(".", 1)[0]).astype("object")
+
+
+def _source_values(source: pd.DataFrame, columns: list[str]) -> pd.Series:
     values = pd.Series(None, index=source.index, dtype="object")
     for column in columns:
-        candidate = (pd.Series(special[column], index=source.index, dtype="object") if column in SPECIALS
-                     else clean_text(source[column]))
+        candidate = _special(source[SOURCE_FILE], column) if column in SPECIALS else clean_text(source[column])
         values = values.where(values.notna(), candidate)
     return values
 
@@ -79,48 +91,41 @@ def _translate(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
 def _accepted(values: pd.Series, accepted: tuple, col_type: str) -> tuple[pd.Series, pd.Series]:
     """Case-insensitive match to the accepted list; returns canonical values and the mask of others."""
     if col_type in ("integer", "number"):
-        allowed = set(accepted)
-        bad = values.notna() & ~values.map(lambda v: v in allowed if v is not pd.NA and v is not None else True)
-        return values, bad.astype(bool)
+        bad = values.notna() & ~values.isin(list(accepted))
+        return values, bad.fillna(False).astype(bool)
     canonical = {str(a).lower(): a for a in accepted}
     fixed = values.map(lambda v: canonical.get(v.lower(), v) if isinstance(v, str) else v)
     bad = fixed.notna() & ~fixed.isin(list(accepted))
     return fixed, bad
 
 
-def validate_rows(
-    read: ReadResult,
-    spec: FileSpec,
-    contract: EntityContract,
-    relative_path: str,
-    pii_key: bytes,
-) -> ValidatedRows:
-    source = read.frame
-    header = [c for c in source.columns if c != ROW_NUMBER]
-    resolved = _resolve_columns(spec, contract, header)
-    missing = [c for c in contract.required_columns if c not in resolved and c not in spec.constants]
-    if missing:
-        tried = {c: list(spec.sources_for(c)) for c in missing}
-        raise MissingColumnError(
-            f"required column(s) {missing} not found (looked for {tried}; the file has {header})"
-        )
+def _show(value: object) -> str:
+    return repr(value.item() if hasattr(value, "item") else value)
 
-    n = len(source)
+
+def validate_rows(source: pd.DataFrame, spec: FileSpec, contract: EntityContract, pii_key: bytes) -> ValidatedRows:
+    """Typed contract columns for the good rows, and a reject (with every reason) for each bad row.
+
+    ``source`` holds text cells plus ``_row_number`` and ``_source_file``; headers were checked per file.
+    """
+    source = source.reset_index(drop=True)
+    header = [c for c in source.columns if c not in _LINEAGE]
+    resolved = resolve_columns(spec, contract, header)
     out = pd.DataFrame(index=source.index)
-    problems = pd.Series([[] for _ in range(n)], index=source.index, dtype="object")
+    problems: dict[int, list[str]] = {}
 
     def note(mask: pd.Series, message_of) -> None:
-        for idx in mask[mask].index:
-            problems[idx].append(message_of(idx))
+        for idx in mask.index[mask.to_numpy()]:
+            problems.setdefault(idx, []).append(message_of(idx))
 
     for col in contract.columns:
         if col.name in spec.constants:
-            raw = pd.Series(spec.constants[col.name], index=source.index, dtype="object")
+            text = pd.Series(spec.constants[col.name], index=source.index, dtype="object")
         elif col.name in resolved:
-            raw = _source_values(source, resolved[col.name], relative_path)
+            text = _source_values(source, resolved[col.name])
         else:
-            raw = pd.Series(None, index=source.index, dtype="object")
-        text = _translate(clean_text(raw), spec.values.get(col.name, {}))
+            text = pd.Series(None, index=source.index, dtype="object")
+        text = _translate(text, spec.values.get(col.name, {}))
 
         if col.type == "date":
             values, bad = parse_date(text, spec.date_formats)
@@ -128,13 +133,12 @@ def validate_rows(
             values, bad = parse_timestamp(text, spec.timezone, spec.timestamp_formats)
         else:
             values, bad = PARSERS[col.type](text)
-        bad = bad.fillna(False).astype(bool) if hasattr(bad, "fillna") else bad
+        bad = bad.fillna(False).astype(bool)
         note(bad, lambda i, c=col.name, t=col.type, s=text: f"{c}: cannot read {s[i]!r} as {t}")
-
         if col.accepted is not None:
             values, not_accepted = _accepted(values, col.accepted, col.type)
-            not_accepted = not_accepted & ~bad
-            note(not_accepted, lambda i, c=col.name, v=values, a=col.accepted: f"{c}: {_show(v[i])} is not one of {list(a)}")
+            note(not_accepted & ~bad,
+                 lambda i, c=col.name, v=values, a=col.accepted: f"{c}: {_show(v[i])} is not one of {list(a)}")
         if col.required:
             note(text.isna(), lambda i, c=col.name: f"{c}: required value is missing")
         if col.pii == "national_id":
@@ -142,19 +146,15 @@ def validate_rows(
         out[col.name] = values
 
     out[ROW_NUMBER] = source[ROW_NUMBER].to_numpy()
-    has_problem = problems.map(bool)
+    out[SOURCE_FILE] = source[SOURCE_FILE].to_numpy()
     rejects = [
-        Reject(int(source.at[idx, ROW_NUMBER]), "; ".join(problems[idx]),
-               json.dumps(_redacted_record(source.loc[idx], contract, resolved), ensure_ascii=False))
-        for idx in has_problem[has_problem].index
+        Reject(int(source.at[idx, ROW_NUMBER]), "; ".join(reasons),
+               json.dumps(_redacted_record(source.loc[idx], contract, resolved), ensure_ascii=False),
+               source.at[idx, SOURCE_FILE])
+        for idx, reasons in sorted(problems.items())
     ]
-    mapped = {name for names in resolved.values() for name in names}
-    unmapped = [h for h in header if h not in mapped]
-    return ValidatedRows(out[~has_problem.to_numpy()].reset_index(drop=True), rejects, unmapped)
-
-
-def _show(value: object) -> str:
-    return repr(value.item() if hasattr(value, "item") else value)
+    keep = ~source.index.isin(list(problems))
+    return ValidatedRows(out[keep].reset_index(drop=True), rejects)
 
 
 def _redacted_record(row: pd.Series, contract: EntityContract, resolved: dict[str, list[str]]) -> dict:
@@ -162,9 +162,9 @@ def _redacted_record(row: pd.Series, contract: EntityContract, resolved: dict[st
     secret = {name for c in contract.columns if c.pii for name in resolved.get(c.name, [])}
     record = {}
     for key, value in row.items():
-        if key == ROW_NUMBER:
+        if key in _LINEAGE:
             continue
         if value is not None and not isinstance(value, str) and pd.isna(value):
-            value = None
-        record[key] = "***" if key in secret and value is not None else value
+            continue  # a column of another file in the same batch
+        record[key] = "***" if key in secret else value
     return record

@@ -46,7 +46,10 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     defs = build_definitions(settings)
     job = defs.resolve_job_def(args.job)
     with _dagster_instance(settings) as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+        )
     failures = [
         event for event in result.all_events if event.event_type_value == "STEP_FAILURE"
     ]
@@ -115,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the nightly job in process (what the Dagster schedule runs)")
     run.add_argument("--job", default="nightly", choices=["nightly", "ingestion"])
+    run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     run.set_defaults(func=_cmd_run)
 
     sql = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")

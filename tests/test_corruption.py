@@ -9,9 +9,9 @@ import pytest
 from dagster import DagsterInstance
 
 from ingestion.demo.generate import generate_company
+from ingestion.warehouse import connect
 from orchestration.definitions import build_definitions
 from orchestration.settings import Settings
-from ingestion.warehouse import connect
 
 
 @pytest.fixture(scope="module")
