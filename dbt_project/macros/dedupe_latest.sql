@@ -1,0 +1,34 @@
+{#-
+    Raw tables are append-only: a re-exported file loads again as a new batch, and exports contain exact
+    duplicate rows. This keeps one row per key, the latest version:
+      1. latest `_loaded_at` (a later run wins);
+      2. then the later file in load order (`_source_file`, descending): ingestion loads an entity's files
+         in path order and writes many files in one transaction, so files of one run can share `_loaded_at`;
+      3. then the last row of that file (`_row_number`);
+      4. then `_row_hash`, only so the choice is deterministic (rows exploded from one JSON record share a
+         row number).
+    `relation` is a relation or the name of a CTE; `key_columns` a column name or a list.
+
+    Portable on purpose: row_number() in a derived table filtered by WHERE (no QUALIFY, which Postgres and
+    Redshift lack). The result also carries the ranking column (`rank_column`): select explicit columns from it.
+-#}
+{% macro dedupe_latest(relation, key_columns, order_by="_loaded_at desc, _source_file desc, _row_number desc, _row_hash desc", rank_column='_dedupe_rank') -%}
+    {{ return(adapter.dispatch('dedupe_latest', 'trm')(relation, key_columns, order_by, rank_column)) }}
+{%- endmacro %}
+
+{% macro default__dedupe_latest(relation, key_columns, order_by, rank_column) -%}
+    {%- if key_columns is string -%}
+        {%- set key_columns = [key_columns] -%}
+    {%- endif -%}
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by {{ key_columns | join(', ') }}
+                order by {{ order_by }}
+            ) as {{ rank_column }}
+        from {{ relation }}
+    ) as ranked
+    where {{ rank_column }} = 1
+{%- endmacro %}

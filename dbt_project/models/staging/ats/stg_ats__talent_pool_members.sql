@@ -1,0 +1,35 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'ats__talent_pool_members') }}
+
+),
+
+latest as (
+
+    {{ dedupe_latest('source', ['candidate_id', 'pool_name', 'added_at']) }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ surrogate_key(['candidate_id', 'pool_name', 'added_at']) }} as talent_pool_member_id,
+        {{ dbt.cast('candidate_id', dbt.type_string()) }} as candidate_id,
+        {{ dbt.cast('added_by_employee_id', dbt.type_string()) }} as added_by_employee_id,
+
+        ---------- membership
+        {{ dbt.cast('pool_name', dbt.type_string()) }} as pool_name,
+        {{ dbt.cast('added_at', 'date') }} as added_date,
+
+        ---------- lineage
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

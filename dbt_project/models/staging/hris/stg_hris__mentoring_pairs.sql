@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'hris__mentoring_pairs') }}
+
+),
+
+latest as (
+
+    {{ dedupe_latest('source', ['mentoring_id']) }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ dbt.cast('mentoring_id', dbt.type_string()) }} as mentoring_id,
+        {{ dbt.cast('mentor_employee_id', dbt.type_string()) }} as mentor_employee_id,
+        {{ dbt.cast('mentee_employee_id', dbt.type_string()) }} as mentee_employee_id,
+
+        ---------- relationship
+        {{ clean_name('program') }} as program,
+        {{ dbt.cast('started_at', 'date') }} as start_date,
+        {{ dbt.cast('ended_at', 'date') }} as end_date,
+        ended_at is null as is_ongoing,
+
+        ---------- lineage
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

@@ -1,0 +1,34 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'im__channel_members') }}
+
+),
+
+latest as (
+
+    {{ dedupe_latest('source', ['platform', 'channel_id', 'account_id']) }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ surrogate_key(['platform', 'channel_id', 'account_id']) }} as im_channel_member_id,
+        {{ surrogate_key(['platform', 'channel_id']) }} as im_channel_id,
+        {{ surrogate_key(['platform', 'account_id']) }} as im_account_id,
+        {{ dbt.cast('platform', dbt.type_string()) }} as platform,
+        {{ dbt.cast('channel_id', dbt.type_string()) }} as channel_id,
+        {{ dbt.cast('account_id', dbt.type_string()) }} as account_id,
+
+        ---------- lineage
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

@@ -1,0 +1,36 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'im__channels') }}
+
+),
+
+latest as (
+
+    {{ dedupe_latest('source', ['platform', 'channel_id']) }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ surrogate_key(['platform', 'channel_id']) }} as im_channel_id,
+        {{ dbt.cast('platform', dbt.type_string()) }} as platform,
+        {{ dbt.cast('channel_id', dbt.type_string()) }} as channel_id,
+
+        ---------- channel
+        {{ clean_name('channel_name') }} as channel_name,
+        {{ dbt.cast('channel_type', dbt.type_string()) }} as channel_type,
+        {{ to_utc_timestamp('created_at') }} as created_at_utc,
+
+        ---------- lineage
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

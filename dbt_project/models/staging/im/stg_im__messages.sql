@@ -1,0 +1,45 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'im__messages') }}
+
+),
+
+latest as (
+
+    {{ dedupe_latest('source', ['platform', 'message_id']) }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ surrogate_key(['platform', 'message_id']) }} as im_message_id,
+        {{ dbt.cast('platform', dbt.type_string()) }} as platform,
+        {{ dbt.cast('message_id', dbt.type_string()) }} as message_id,
+        {{ dbt.cast('channel_id', dbt.type_string()) }} as channel_id,
+        case
+            when channel_id is not null then {{ surrogate_key(['platform', 'channel_id']) }}
+        end as im_channel_id,
+        {{ dbt.cast('sender_account_id', dbt.type_string()) }} as sender_account_id,
+        {{ surrogate_key(['platform', 'sender_account_id']) }} as sender_im_account_id,
+        {{ dbt.cast('recipient_account_ids', dbt.type_string()) }} as recipient_account_ids,
+
+        ---------- message
+        {{ to_utc_timestamp('sent_at') }} as sent_at_utc,
+        {{ dbt.cast(to_utc_timestamp('sent_at'), 'date') }} as sent_date_utc,
+        channel_id is null as is_direct_message,
+        {{ dbt.cast('message_type', dbt.type_string()) }} as message_type,
+        {{ dbt.cast('text', dbt.type_string()) }} as message_text,
+
+        ---------- lineage
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

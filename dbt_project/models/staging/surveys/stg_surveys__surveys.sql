@@ -1,0 +1,36 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'surveys__surveys') }}
+
+),
+
+latest as (
+
+    {{ dedupe_latest('source', ['survey_id']) }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ dbt.cast('survey_id', dbt.type_string()) }} as survey_id,
+
+        ---------- survey
+        {{ clean_name('survey_name') }} as survey_name,
+        {{ dbt.cast('survey_type', dbt.type_string()) }} as survey_type,
+        {{ dbt.cast('is_anonymous', dbt.type_boolean()) }} as is_anonymous,
+        {{ dbt.cast('opened_at', 'date') }} as opened_date,
+        {{ dbt.cast('closed_at', 'date') }} as closed_date,
+
+        ---------- lineage
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

@@ -1,0 +1,230 @@
+"""dbt staging layer: sources in sync with the contracts, `dbt parse` without a database, and `dbt build
+--select staging` (views, data tests, unit tests) on a small generated company, with spot checks of the
+normalised and deduplicated output."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from ingestion.contracts import load_contracts
+from ingestion.loader import load_entity
+from ingestion.mapping import load_mapping
+from ingestion.warehouse import connect
+
+ROOT = Path(__file__).resolve().parents[1]
+DBT_DIR = ROOT / "dbt_project"
+STAGING_DIR = DBT_DIR / "models" / "staging"
+E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+# Staging columns renamed from a raw column that has accepted values.
+RENAMED = {"requisition_status": "status", "offer_status": "status", "idp_status": "status",
+           "leave_status": "status", "account_status": "status"}
+
+
+def _generator_script():
+    spec = importlib.util.spec_from_file_location("generate_sources", DBT_DIR / "scripts" / "generate_sources.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _dbt(args: list[str], tmp: Path):
+    from dbt.cli.main import dbtRunner
+
+    common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+              "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
+    return dbtRunner().invoke([*args, *common])
+
+
+def _write_landing(landing: Path) -> str:
+    """A small demo company; the hand-written conftest landing if the generator is unavailable."""
+    try:
+        from ingestion.demo.generate import generate_company
+    except ImportError:
+        from conftest import write_landing
+
+        write_landing(landing)
+        return "conftest"
+    generate_company(landing, employees=50, seed=7, attendance_days=30, im_days=30, progress=False)
+    return "generator"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> dict:
+    """`dbt parse` before the warehouse exists, then load a small company and `dbt build --select staging`
+    (the build reuses the parse through partial parsing)."""
+    tmp = tmp_path_factory.mktemp("dbt_staging")
+    path = tmp / "warehouse.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRM_WAREHOUSE", str(path))
+        parsed = _dbt(["parse"], tmp)
+        parse_created_warehouse = path.exists()
+        kind = _write_landing(tmp / "landing")
+        contracts = load_contracts()
+        mapping = load_mapping(None, contracts)
+        con = connect(path)
+        try:
+            for contract in contracts.values():  # creates every raw table, even without files
+                load_entity(con, contract, mapping, tmp / "landing", b"test-key")
+        finally:
+            con.close()
+        result = _dbt(["build", "--select", "staging"], tmp)
+    manifest = json.loads((tmp / "target" / "manifest.json").read_text(encoding="utf-8"))
+    return {"path": path, "parsed": parsed, "parse_created_warehouse": parse_created_warehouse,
+            "result": result, "manifest": manifest, "contracts": contracts, "kind": kind}
+
+
+@pytest.fixture(scope="module")
+def db(warehouse):
+    con = duckdb.connect(str(warehouse["path"]))
+    yield con
+    con.close()
+
+
+def _staging_models(manifest: dict) -> dict[str, dict]:
+    return {n["name"]: n for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["fqn"][:2] == ["trm", "staging"]}
+
+
+def _model_for(manifest: dict, raw_table: str) -> dict:
+    source_id = f"source.trm.raw.{raw_table}"
+    [model] = [m for m in _staging_models(manifest).values() if m["depends_on"]["nodes"] == [source_id]]
+    return model
+
+
+def _rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+# ------------------------------------------------------------------------------------------- static checks
+def test_sources_yaml_in_sync_with_contracts():
+    module = _generator_script()
+    committed = (STAGING_DIR / "_raw__sources.yml").read_text(encoding="utf-8")
+    assert committed == module.render(), "run: .venv/bin/python dbt_project/scripts/generate_sources.py"
+    tables = {t["name"] for t in yaml.safe_load(committed)["sources"][0]["tables"]}
+    assert tables == set(load_contracts())
+
+
+def test_dbt_parse_needs_no_database(warehouse):
+    """Dagster loads the manifest at definition time, before any warehouse exists."""
+    assert warehouse["parsed"].success, warehouse["parsed"].exception
+    assert not warehouse["parse_created_warehouse"]
+    manifest = warehouse["parsed"].result
+    staging = [n for n in manifest.nodes.values() if n.resource_type == "model" and n.fqn[:2] == ["trm", "staging"]]
+    assert len(staging) == len(load_contracts())
+    assert len(manifest.sources) == len(load_contracts())
+
+
+def test_every_model_has_one_yaml_per_folder_and_accepted_values_match_contracts():
+    contracts = load_contracts()
+    for folder in sorted(p for p in STAGING_DIR.iterdir() if p.is_dir()):
+        ymls = list(folder.glob("*.yml"))
+        assert [y.name for y in ymls] == [f"_{folder.name}__models.yml"]
+        documented = {m["name"]: m for m in yaml.safe_load(ymls[0].read_text(encoding="utf-8"))["models"]}
+        assert set(documented) == {p.stem for p in folder.glob("*.sql")}
+        for model in documented.values():
+            assert model.get("description"), model["name"]
+            assert all(c.get("description") for c in model["columns"]), model["name"]
+    for name, contract in contracts.items():
+        model_file = next(STAGING_DIR.glob(f"{contract.source}/_*.yml"))
+        models = yaml.safe_load(model_file.read_text(encoding="utf-8"))["models"]
+        accepted = {}
+        for model in models:
+            if model["name"].startswith(f"stg_{name}") or model["name"] == f"stg_{name}s":
+                for column in model["columns"]:
+                    for test in column.get("data_tests", []):
+                        if isinstance(test, dict) and "accepted_values" in test:
+                            accepted[RENAMED.get(column["name"], column["name"])] = \
+                                test["accepted_values"]["arguments"]["values"]
+        expected = {c.name: list(c.accepted) for c in contract.columns if c.accepted}
+        assert accepted == expected, name
+
+
+# ------------------------------------------------------------------------------------------- built warehouse
+def test_staging_build_succeeds(warehouse):
+    result = warehouse["result"]
+    assert result.success, result.exception
+    statuses = {}
+    for r in result.result.results:
+        statuses.setdefault(r.node.resource_type, []).append(str(r.status))
+    assert len(statuses["model"]) == len(warehouse["contracts"])
+    assert set(statuses["model"]) == {"success"}
+    assert set(statuses["unit_test"]) == {"pass"} and len(statuses["unit_test"]) >= 8
+    assert set(statuses["test"]) <= {"pass", "warn"}
+
+
+def test_every_column_is_documented(warehouse, db):
+    for name, node in _staging_models(warehouse["manifest"]).items():
+        actual = [r[0] for r in _rows(db, "select column_name from information_schema.columns "
+                                          f"where table_name = '{name}' order by ordinal_position")]
+        assert actual, name
+        assert list(node["columns"]) == actual, name
+
+
+def test_one_row_per_primary_key_and_no_key_lost(warehouse, db):
+    manifest = warehouse["manifest"]
+    unique_columns = {(t["attached_node"], t["column_name"]) for t in manifest["nodes"].values()
+                      if t["resource_type"] == "test" and t.get("test_metadata", {}).get("name") == "unique"}
+    for raw_table, contract in warehouse["contracts"].items():
+        model = _model_for(manifest, raw_table)
+        [key] = [column for node, column in unique_columns if node == model["unique_id"]]
+        staged, distinct = _rows(db, f"select count(*), count(distinct {key}) from main.{model['name']}")[0]
+        raw_keys = ", ".join(contract.primary_key)
+        [(raw_distinct,)] = _rows(db, f"select count(distinct ({raw_keys})) from raw.{raw_table}")
+        assert staged == distinct == raw_distinct, model["name"]
+
+
+def test_phones_are_e164(warehouse, db):
+    checked = 0
+    for model in ("stg_hris__employees", "stg_ats__candidates", "stg_ats__event_signups", "stg_im__accounts"):
+        phones = [p for (p,) in _rows(db, f"select phone from main.{model} where phone is not null")]
+        assert all(E164.match(p) for p in phones), [p for p in phones if not E164.match(p)][:5]
+        checked += len(phones)
+    assert checked > 0
+    # every Chinese mobile, however it was exported, becomes +86 and 11 digits
+    [(bad,)] = _rows(db, """select count(*) from main.stg_ats__candidates
+                            where regexp_replace(phone_raw, '[^0-9]', '', 'g') similar to '(0086|86)?1[3-9][0-9]{9}'
+                              and (phone_raw like '+86%' or phone_raw like '0086%' or phone_raw not like '+%')
+                              and phone is distinct from '+86' || right(regexp_replace(phone_raw, '[^0-9]', '', 'g'), 11)""")
+    assert bad == 0
+
+
+def test_emails_are_lower_case_and_trimmed(db):
+    for model, column in [("stg_hris__employees", "work_email"), ("stg_hris__employees", "personal_email"),
+                          ("stg_ats__candidates", "email"), ("stg_ats__event_signups", "email"),
+                          ("stg_im__accounts", "email"), ("stg_surveys__responses", "respondent_email")]:
+        [(bad,)] = _rows(db, f"select count(*) from main.{model} where {column} <> lower(trim({column})) "
+                             f"or {column} not like '%_@_%._%'")
+        assert bad == 0, (model, column)
+
+
+def test_names_have_no_stray_whitespace(db):
+    for model in ("stg_hris__employees", "stg_ats__candidates", "stg_ats__event_signups"):
+        [(bad,)] = _rows(db, f"select count(*) from main.{model} where full_name <> trim(full_name) "
+                             "or full_name like '%  %' or full_name = ''")
+        assert bad == 0, model
+
+
+def test_latest_version_wins_in_the_live_views(db):
+    """A re-exported file arrives as a new batch; the views pick it up without a rebuild."""
+    con = db
+    try:
+        con.execute("begin")
+        [(employee_id,)] = con.execute("select employee_id from main.stg_hris__employees "
+                                       "order by employee_id limit 1").fetchall()
+        con.execute("""insert into raw.hris__employees
+                       select * replace ('  New   Name ' as full_name, 'b-new' as _batch_id,
+                                         _loaded_at + interval 1 day as _loaded_at)
+                       from raw.hris__employees where employee_id = ? order by _loaded_at desc limit 1""",
+                    [employee_id])
+        rows = con.execute("select full_name, _batch_id from main.stg_hris__employees where employee_id = ?",
+                           [employee_id]).fetchall()
+        assert rows == [("New Name", "b-new")]
+    finally:
+        con.execute("rollback")
