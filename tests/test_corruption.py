@@ -32,7 +32,7 @@ def _rewrite_csv(path: Path, encoding: str, edit) -> None:
 
 def _run(home: Path, landing: Path):
     settings = Settings.for_home(home, landing=landing)
-    result = build_definitions(settings).resolve_job_def("nightly").execute_in_process(
+    result = build_definitions(settings).resolve_job_def("ingestion").execute_in_process(
         instance=DagsterInstance.ephemeral(), raise_on_error=False
     )
     return settings, result

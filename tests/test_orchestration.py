@@ -22,7 +22,11 @@ def test_definitions_load_with_every_source_entity(settings, contracts):
     assert {AssetKey(["raw", name]) for name in contracts} <= keys
     for key in keys:
         node = graph.get(key)
-        assert node.group_name == "ingestion" and node.owners and node.description
+        assert node.group_name in {"ingestion", "staging"} and node.owners and node.description, key
+    assert AssetKey(["stg_hris__employees"]) in keys
+    assert graph.get(AssetKey(["stg_hris__employees"])).group_name == "staging"
+    # dbt tests are asset checks on the models.
+    assert any(k.asset_key == AssetKey(["stg_hris__employees"]) for k in graph.asset_check_keys)
     assert defs.resolve_job_def("nightly") and defs.resolve_job_def("ingestion")
     assert defs.resolve_schedule_def("nightly_schedule").cron_schedule == "0 2 * * *"
     assert defs.resolve_sensor_def("landing_sensor")
@@ -38,6 +42,8 @@ def test_nightly_job_runs_in_process_and_reports_counts(settings):
     defs = build_definitions(settings)
     result = defs.resolve_job_def("nightly").execute_in_process(instance=DagsterInstance.ephemeral())
     assert result.success
+    # Ingestion, then dbt staging built on top of it.
+    assert result.asset_materializations_for_node("trm_dbt_models")
     materialization = result.asset_materializations_for_node("raw__hris__employees")[0]
     metadata = {k: v.value for k, v in materialization.metadata.items()}
     assert (metadata["rows_read"], metadata["rows_loaded"], metadata["rows_quarantined"]) == (5, 2, 3)
@@ -49,7 +55,7 @@ def test_nightly_job_runs_in_process_and_reports_counts(settings):
 def test_a_bad_file_fails_its_entity_and_the_rest_loads(settings):
     (settings.landing / "hris" / "departments_bad.csv").write_text("name\nLegal\n")
     defs = build_definitions(settings)
-    result = defs.resolve_job_def("nightly").execute_in_process(
+    result = defs.resolve_job_def("ingestion").execute_in_process(
         instance=DagsterInstance.ephemeral(), raise_on_error=False
     )
     assert not result.success
@@ -75,7 +81,7 @@ def test_cli_run_then_sql(tmp_path: Path, landing: Path, monkeypatch, capsys):
     monkeypatch.setenv("TRM_HOME", str(tmp_path))
     monkeypatch.setenv("TRM_LANDING", str(landing))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
-    assert main(["run"]) == 0
+    assert main(["run", "--job", "ingestion"]) == 0
     out = capsys.readouterr().out
     assert "raw.hris__employees" in out and "read = loaded + quarantined: yes" in out
     assert main(["sql", "select count(*) as n from raw.hris__employees", "--format", "csv"]) == 0

@@ -1,0 +1,91 @@
+"""dbt models as Dagster assets (dagster-dbt): each model an asset, each dbt test an asset check."""
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetExecutionContext
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from orchestration.assets.ingestion import OWNER
+from orchestration.resources import TRMResource
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project when no manifest exists yet (a fresh clone, CI, `trm run`).
+
+    `dbt parse` needs no database. `dagster dev` would prepare it too, but only in development mode.
+    """
+    if not dbt_project.manifest_path.exists():
+        from dbt.cli.main import dbtRunner
+
+        result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                                     "--profiles-dir", str(DBT_PROJECT_DIR)])
+        if not result.success:
+            raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
+    return dbt_project.manifest_path
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables for a subprocess started inside the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+class TRMDbtTranslator(DagsterDbtTranslator):
+    """Groups assets by dbt layer (staging, intermediate, marts) and sets the owner."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "ingestion"
+        path = Path(dbt_resource_props.get("original_file_path", ""))
+        parts = path.parts
+        return parts[1] if len(parts) > 2 and parts[0] == "models" else "dbt"
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return [OWNER]
+
+
+def build_dbt_assets():
+    @dbt_assets(
+        manifest=ensure_manifest(),
+        project=dbt_project,
+        dagster_dbt_translator=TRMDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+    )
+    def trm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, trm: TRMResource):
+        # dbt runs as a subprocess that opens the warehouse itself (profiles.yml reads TRM_WAREHOUSE); no
+        # Dagster step holds the file meanwhile, because jobs run one step at a time in process.
+        with _environment(TRM_WAREHOUSE=trm.warehouse):
+            invocation = dbt.cli(["build"], context=context)  # starts the subprocess with this environment
+        yield from invocation.stream()
+
+    return trm_dbt_models
+
+
+def dbt_resource() -> DbtCliResource:
+    # The dbt next to this interpreter, so `.venv/bin/trm` works without an activated virtualenv.
+    local = Path(sys.executable).parent / "dbt"
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR),
+                          dbt_executable=str(local) if local.exists() else "dbt",
+                          global_config_flags=["--no-use-colors"])
