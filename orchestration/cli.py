@@ -37,7 +37,7 @@ def _dagster_instance(settings: Settings):
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from orchestration.definitions import build_definitions
-    from orchestration.run_summary import print_summary
+    from orchestration.run_summary import print_checks, print_footer, print_summary
 
     if not settings.landing.exists():
         print(f"error: landing folder {settings.landing} does not exist. Run `trm generate` first or set "
@@ -54,6 +54,8 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         event for event in result.all_events if event.event_type_value == "STEP_FAILURE"
     ]
     print_summary(settings, result.run_id, [e.step_key or "" for e in failures])
+    print_checks(result)
+    print_footer(settings)
     if not result.success:
         for event in failures:
             error = event.event_specific_data.error  # type: ignore[union-attr]

@@ -60,6 +60,26 @@ def print_summary(settings: Settings, run_id: str, failed_steps: list[str]) -> N
         print(f"\nFile not loaded: {error}")
     if failed_steps:
         print(f"\nFailed steps: {', '.join(failed_steps)}")
+
+
+def print_footer(settings: Settings) -> None:
     print(f"\nWarehouse: {settings.warehouse}")
     print('Query it:  trm sql "select * from raw.quarantine limit 20"')
     print("Dagster UI: make ui  (then open http://localhost:3000)")
+
+
+def print_checks(result) -> None:
+    """Assets built and checks run (dbt tests included), with the failing checks named."""
+    from dagster import AssetCheckSeverity
+
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed and e.severity == AssetCheckSeverity.ERROR]
+    warned = [e for e in evaluations if not e.passed and e.severity == AssetCheckSeverity.WARN]
+    print(f"\nAssets materialized: {len(materialized)}   checks: {len(evaluations)} run, "
+          f"{len(evaluations) - len(failed) - len(warned)} passed, {len(warned)} warnings, {len(failed)} failed")
+    for evaluation in failed + warned[:10]:
+        level = "FAILED " if evaluation in failed else "warning"
+        print(f"  {level} {evaluation.asset_key.to_user_string()} · {evaluation.check_name}")
+    if len(warned) > 10:
+        print(f"  ... and {len(warned) - 10} more warnings (make ui → asset checks)")
