@@ -71,6 +71,7 @@ class GeneratorConfig:
     attendance_days: int = 365
     im_days: int = 180
     progress: bool = True
+    workers: int = 2  # 2: attendance + IM run in a second process; output is identical with 1
     history_months: int = 42  # 3.5 years of simulated history before as_of
     company_domain: str = "shanhai-tech.example"
     company_name: str = "Shanhai Technology"
@@ -86,7 +87,7 @@ class GeneratorConfig:
     surge_months_before: int = 7  # overtime surge quarter starts this many months before as_of
     surge_extra_hours: float = 32.0  # extra monthly overtime hours in the surge department
     freeze_months_before: int = 21  # hiring-freeze quarter starts this many months before as_of
-    rehire_share: float = 0.045  # share of eligible voluntary leavers who come back after 6-24 months
+    rehire_share: float = 0.065  # eligible voluntary leavers who come back after 6-24 months (~4 % of all)
     span_of_control: int = 8
     monthly_manager_shuffle: float = 0.008  # ICs moved to another team manager per month
     monthly_transfer_rate: float = 0.0025

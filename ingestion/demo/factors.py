@@ -102,8 +102,10 @@ REASON_ZH = {"work_life_balance": "工作与生活平衡", "compensation": "薪�
 
 
 def voluntary_reason(rng: np.random.Generator, x: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """Reason code index: the largest driver if it is material, else a background reason."""
+    """Stated reason: the largest root cause if it is material, else a background reason. Low engagement is
+    itself an effect of the other factors, so it only speaks when no root cause does (as "career growth")."""
     contrib = x[:, :6] * beta[:6]
+    contrib[:, FACTORS.index("low_engagement")] = 0
     top = np.argmax(contrib, axis=1)
     mapped = np.array([REASONS.index(VOL_REASONS[FACTORS[j]]) for j in range(6)])[top]
     bg = rng.choice(np.array([5, 6, 7, 3, 1]), len(x), p=[0.25, 0.35, 0.12, 0.16, 0.12])

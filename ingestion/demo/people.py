@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import timeutil as tu
 from .name_bank import sample_names
@@ -36,46 +38,47 @@ def ascii_lower(a: pd.Series) -> pd.Series:
 def national_ids(rng: np.random.Generator, birth_day: np.ndarray, male: np.ndarray) -> np.ndarray:
     """Valid-looking 18-character PRC resident ids: region + YYYYMMDD + sequence (odd = male) + ISO 7064 check."""
     n = len(birth_day)
-    region = REGION_CODES[rng.integers(0, len(REGION_CODES), n)]
-    bd = np.char.replace(tu.iso(birth_day).astype(str), "-", "")
+    region = REGION_CODES[rng.integers(0, len(REGION_CODES), n)].astype(np.int64)
+    y, m, d = tu.ymd(birth_day)
     seq = rng.integers(0, 500, n) * 2 + np.where(male, 1, 0)
-    seq = np.char.zfill(seq.astype(str), 3)
-    body = np.char.add(np.char.add(region.astype(str), bd), seq)
-    digits = np.frombuffer(np.ascontiguousarray(body).astype("S17").tobytes(), dtype=np.uint8).reshape(n, 17) - 48
-    check = ID_CHECK[(digits.astype(np.int64) @ ID_WEIGHTS) % 11]
-    return np.char.add(body, check).astype(object)
+    body = region * 10**11 + (y * 10_000 + m * 100 + d) * 1000 + seq  # 17 digits, fits int64
+    digits = (body[:, None] // 10 ** np.arange(16, -1, -1)) % 10
+    check = ID_CHECK[(digits @ ID_WEIGHTS) % 11]
+    return pa.compute.binary_join_element_wise(pa.array(body.astype(str)), pa.array(check), "").to_numpy(
+        zero_copy_only=False).astype(object)
 
 
 def mobile(rng: np.random.Generator, cc: np.ndarray) -> np.ndarray:
-    """National significant number per country code (digits only)."""
+    """National significant number per country code (digits only), built arithmetically."""
     n = len(cc)
-    cn = np.char.add(CN_MOBILE_PREFIX[rng.integers(0, len(CN_MOBILE_PREFIX), n)],
-                     np.char.zfill(rng.integers(0, 100_000_000, n).astype(str), 8))
-    sg = np.char.add(rng.choice(np.array(["8", "9"]), n), np.char.zfill(rng.integers(0, 10_000_000, n).astype(str), 7))
-    uk = np.char.add("7", np.char.zfill(rng.integers(100_000_000, 999_999_999, n).astype(str), 9))
-    us = np.char.add(rng.choice(np.array(["415", "628", "650", "510"]), n),
-                     np.char.zfill(rng.integers(2_000_000, 9_999_999, n).astype(str), 7))
-    return np.select([cc == "86", cc == "65", cc == "44"], [cn, sg, uk], us).astype(object)
+    cn = CN_MOBILE_PREFIX[rng.integers(0, len(CN_MOBILE_PREFIX), n)].astype(np.int64) * 10**8 + \
+        rng.integers(0, 10**8, n)
+    sg = rng.integers(8, 10, n) * 10**7 + rng.integers(0, 10**7, n)
+    uk = 7 * 10**9 + rng.integers(10**8, 10**9, n)
+    us = np.array([415, 628, 650, 510])[rng.integers(0, 4, n)] * 10**7 + rng.integers(2_000_000, 10**7, n)
+    return np.select([cc == "86", cc == "65", cc == "44"], [cn, sg, uk], us).astype(str).astype(object)
 
 
 def personal_emails(rng: np.random.Generator, fam: pd.Series, giv: pd.Series, chinese: np.ndarray,
                     birth_year: np.ndarray) -> np.ndarray:
     n = len(fam)
-    f, g = ascii_lower(fam).to_numpy(dtype=object), ascii_lower(giv).to_numpy(dtype=object)
-    num = rng.integers(1, 999, n).astype(str).astype(object)
-    yy = (birth_year % 100).astype(str).astype(object)
+    f = pa.array(ascii_lower(pd.Series(np.asarray(fam, dtype=object), dtype="str"))).cast(pa.string())
+    g = pa.array(ascii_lower(pd.Series(np.asarray(giv, dtype=object), dtype="str"))).cast(pa.string())
+    num = pa.array(rng.integers(1, 999, n).astype(str))
+    yy = pa.array((birth_year % 100).astype(str))
+    yyyy = pa.array(birth_year.astype(str))
     style = rng.integers(0, 5, n)
-    local = np.select(
-        [style == 0, style == 1, style == 2, style == 3],
-        [f + g + num, g + "." + f, f + "_" + g + yy, g + f + (birth_year.astype(str)).astype(object)],
-        g[0:n] + f + num,
-    )
-    qq = rng.integers(10_000_000, 3_999_999_999, n).astype(str).astype(object)
-    dom_cn = PERSONAL_DOMAINS_CN[rng.integers(0, len(PERSONAL_DOMAINS_CN), n)].astype(object)
-    dom_in = PERSONAL_DOMAINS_INTL[rng.integers(0, len(PERSONAL_DOMAINS_INTL), n)].astype(object)
+    j = lambda *p: pc.binary_join_element_wise(*p, "")  # noqa: E731
+    options = [j(f, g, num), j(g, ".", f), j(f, "_", g, yy), j(g, f, yyyy), j(g, f, num)]
+    local = options[4]
+    for k in range(4):
+        local = pc.if_else(pa.array(style == k), options[k], local)
+    qq = pa.array(rng.integers(10_000_000, 3_999_999_999, n).astype(str))
+    dom_cn = PERSONAL_DOMAINS_CN[rng.integers(0, len(PERSONAL_DOMAINS_CN), n)]
+    dom_in = PERSONAL_DOMAINS_INTL[rng.integers(0, len(PERSONAL_DOMAINS_INTL), n)]
     dom = np.where(chinese, dom_cn, dom_in)
-    local = np.where(dom == "qq.com", qq, local)
-    return local + "@" + dom
+    local = pc.if_else(pa.array(dom == "qq.com"), qq, local)
+    return np.asarray(j(local, "@", pa.array(dom)).to_numpy(zero_copy_only=False), dtype=object)
 
 
 class Registry:
@@ -98,18 +101,17 @@ class Registry:
         birth = (np.asarray(ref_day) - age * 365.25).astype(np.int64)
         names = sample_names(rng, gender, chinese)
         by = tu.ymd(birth)[0]
+        obj = lambda a: pd.Series(np.asarray(a, dtype=object), dtype=object)  # noqa: E731 - no str-dtype round trips
         df = pd.DataFrame({
-            "gender": gender, "birth_day": birth, "chinese": chinese,
-            "family_name": names["family_name"].to_numpy(dtype=object),
-            "given_name": names["given_name"].to_numpy(dtype=object),
-            "family_latin": names["family_latin"].to_numpy(dtype=object),
-            "given_latin": names["given_latin"].to_numpy(dtype=object),
-            "phone_cc": cc, "phone": mobile(rng, cc),
-            "personal_email": personal_emails(rng, names["family_latin"], names["given_latin"], chinese, by),
-            "national_id": np.where(chinese, national_ids(rng, birth, gender == "M"), ""),
+            "gender": obj(gender), "birth_day": birth, "chinese": chinese,
+            "family_name": obj(names["family_name"]), "given_name": obj(names["given_name"]),
+            "family_latin": obj(names["family_latin"]), "given_latin": obj(names["given_latin"]),
+            "phone_cc": obj(cc), "phone": obj(mobile(rng, cc)),
+            "personal_email": obj(personal_emails(rng, names["family_latin"], names["given_latin"], chinese, by)),
+            "national_id": obj(np.where(chinese, national_ids(rng, birth, gender == "M"), "")),
             "ability": rng.normal(0, 1, n), "disposition": rng.normal(0, 1, n),
             "ot_propensity": rng.lognormal(0, 0.5, n), "chattiness": rng.lognormal(0, 0.6, n),
-            "first_channel": first_channel,
+            "first_channel": obj(np.broadcast_to(np.asarray(first_channel, dtype=object), (n,))),
         })
         ids = np.arange(self.n, self.n + n)
         self.frames.append(df)

@@ -25,11 +25,15 @@ def to_dt64(days: np.ndarray) -> np.ndarray:
 
 
 def iso(days: np.ndarray) -> np.ndarray:
-    """'YYYY-MM-DD' strings (object array); negative sentinel -> ''."""
+    """'YYYY-MM-DD' strings (object array)."""
     days = np.asarray(days, dtype=np.int64)
-    out = np.datetime_as_string(to_dt64(days)).astype(object)
-    out[days < -100_000] = ""
-    return out
+    ok = (days > -100_000) & (days < 10_000_000)  # sentinels (never / still employed) -> ''
+    if not ok.any():
+        return np.full(days.shape, "", dtype=object)
+    lo, hi = int(days[ok].min()), int(days[ok].max())
+    # Format each distinct day once: a lookup is far cheaper than formatting millions of dates.
+    table = np.append(np.datetime_as_string(to_dt64(np.arange(lo, hi + 1))).astype(object), "")
+    return table[np.where(ok, days - lo, hi - lo + 1)]
 
 
 def weekday(days: np.ndarray) -> np.ndarray:

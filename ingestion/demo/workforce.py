@@ -16,7 +16,7 @@ from . import timeutil as tu
 from .config import GeneratorConfig
 from .org import Org
 from .people import Registry
-from .state import ACTIVE, State
+from .state import State
 from .structure import fix_structure
 
 REVIEW_MONTHS = (1, 7)
@@ -91,7 +91,9 @@ def simulate(cfg: GeneratorConfig, org: Org, reg: Registry, tick=lambda: None) -
         # 1. Hires and rehires fill the gap to this month's target (none during the freeze).
         hired = np.zeros(0, np.int64)
         if m not in freeze_months:
-            need = int(round(target[m] * (1 + exp_exit))) - len(act0)
+            # After the freeze the backlog is worked off over a few months, not in one burst.
+            need = min(int(round(target[m] * (1 + exp_exit))) - len(act0),
+                       int(np.ceil(2.0 * target[m] * (exp_exit + g - 1))) + 1)
             back = pop.rehire(st, org, cfg, rng, m, s, e, y, act0, max(need, 0))
             new = pop.hire(st, reg, org, cfg, rng, need - len(back), m, mon, s, e, y, act0)
             hired = np.concatenate([back, new])
@@ -246,3 +248,31 @@ def _transfers(st: State, org: Org, cfg: GeneratorConfig, rng: np.random.Generat
             st.loc[emp] = rng.choice(len(p), p=p)
     st.mgr[move] = -1
     return move
+
+
+def pick_colleagues(wf: Workforce, rng: np.random.Generator, dept: np.ndarray, days: np.ndarray, min_level: int = 0,
+                    exclude: np.ndarray | None = None, same_dept: float = 1.0) -> np.ndarray:
+    """For each (dept, day): a random record employed at the start of that month with level >= min_level, from
+    the same department (with probability same_dept) or else anyone. -1 when nobody qualifies."""
+    st = wf.st
+    dept, days = np.asarray(dept), np.asarray(days)
+    out = np.full(len(dept), -1, dtype=np.int64)
+    month = np.clip(np.searchsorted(wf.starts, days, side="right") - 1, 0, len(wf.starts) - 1)
+    anyone = rng.random(len(dept)) >= same_dept
+    u = rng.random(len(dept))
+    for m in np.unique(month):
+        sel = np.flatnonzero(month == m)
+        act = st.active(int(wf.starts[m]))
+        pool = act[st.level[act] >= min_level]
+        if len(pool) == 0:
+            continue
+        pool = pool[np.argsort(st.dept[pool], kind="stable")]
+        pd_ = st.dept[pool]
+        lo = np.searchsorted(pd_, dept[sel], side="left")
+        cnt = np.searchsorted(pd_, dept[sel], side="right") - lo
+        use_any = anyone[sel] | (cnt == 0)
+        idx = np.where(use_any, (u[sel] * len(pool)).astype(np.int64), lo + (u[sel] * cnt).astype(np.int64))
+        out[sel] = pool[np.minimum(idx, len(pool) - 1)]
+    if exclude is not None:
+        out[out == np.asarray(exclude)] = -1
+    return out
