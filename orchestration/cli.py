@@ -104,6 +104,12 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    from ml.identity.cli import main as resolve_main
+
+    return resolve_main(args.resolve_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="trm", description="TRM — the talent relationship warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -123,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     run.set_defaults(func=_cmd_run)
 
+    resolve = sub.add_parser(
+        "resolve", add_help=False,
+        help="resolve any person CSV to stable person keys: trm resolve IN.csv OUT.csv (trm resolve -h for options)",
+    )
+    resolve.add_argument("resolve_args", nargs=argparse.REMAINDER)
+    resolve.set_defaults(func=_cmd_resolve)
+
     sql = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
     sql.add_argument("query")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -132,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["resolve"]:  # its own parser, so `trm resolve -h` shows the resolver's options
+        from ml.identity.cli import main as resolve_main
+
+        return resolve_main(argv[1:])
     args = build_parser().parse_args(argv)
     return args.func(args, Settings.from_env())
 

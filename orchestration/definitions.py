@@ -7,6 +7,7 @@ from dagster import Definitions, in_process_executor
 from ingestion.contracts import load_contracts
 from ingestion.mapping import load_mapping
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource
+from orchestration.assets.identity import person_crosswalk
 from orchestration.assets.ingestion import build_ingestion_assets
 from orchestration.jobs import ingestion_job, landing_sensor, nightly_job, nightly_schedule
 from orchestration.resources import TRMResource
@@ -18,7 +19,7 @@ def build_definitions(settings: Settings) -> Definitions:
     mapping = load_mapping(settings.mapping, contracts)
     ingestion_assets, ingestion_checks = build_ingestion_assets(contracts)
     return Definitions(
-        assets=[*ingestion_assets, build_dbt_assets()],
+        assets=[*ingestion_assets, *build_dbt_assets(), person_crosswalk],
         asset_checks=[*ingestion_checks],
         jobs=[ingestion_job, nightly_job],
         schedules=[nightly_schedule(settings)],

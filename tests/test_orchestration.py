@@ -22,7 +22,7 @@ def test_definitions_load_with_every_source_entity(settings, contracts):
     assert {AssetKey(["raw", name]) for name in contracts} <= keys
     for key in keys:
         node = graph.get(key)
-        assert node.group_name in {"ingestion", "staging"} and node.owners and node.description, key
+        assert node.group_name in {"ingestion", "staging", "identity"} and node.owners and node.description, key
     assert AssetKey(["stg_hris__employees"]) in keys
     assert graph.get(AssetKey(["stg_hris__employees"])).group_name == "staging"
     # dbt tests are asset checks on the models.
@@ -42,8 +42,10 @@ def test_nightly_job_runs_in_process_and_reports_counts(settings):
     defs = build_definitions(settings)
     result = defs.resolve_job_def("nightly").execute_in_process(instance=DagsterInstance.ephemeral())
     assert result.success
-    # Ingestion, then dbt staging built on top of it.
-    assert result.asset_materializations_for_node("trm_dbt_models")
+    # Ingestion, then dbt staging built on top of it, then identity resolution over staging.
+    assert result.asset_materializations_for_node("dbt_staging")
+    crosswalk = result.asset_materializations_for_node("identity__person_crosswalk")[0].metadata
+    assert crosswalk["records"].value >= 4 and crosswalk["persons"].value <= crosswalk["records"].value
     materialization = result.asset_materializations_for_node("raw__hris__employees")[0]
     metadata = {k: v.value for k, v in materialization.metadata.items()}
     assert (metadata["rows_read"], metadata["rows_loaded"], metadata["rows_quarantined"]) == (5, 2, 3)

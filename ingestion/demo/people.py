@@ -88,6 +88,18 @@ class Registry:
         self.frames: list[pd.DataFrame] = []
         self.n = 0
         self._df: pd.DataFrame | None = None
+        self._emails: set[str] = set()
+
+    def _unique_emails(self, rng: np.random.Generator, emails: np.ndarray) -> np.ndarray:
+        """A mailbox belongs to one human: namesakes get a number, as mail providers make them do."""
+        out = emails.copy()
+        for i, email in enumerate(out):
+            while email in self._emails:
+                local, domain = email.split("@", 1)
+                email = f"{local}{int(rng.integers(1, 10_000))}@{domain}"
+            self._emails.add(email)
+            out[i] = email
+        return out
 
     def create(self, rng: np.random.Generator, n: int, *, cc: np.ndarray, chinese: np.ndarray,
                age_lo: np.ndarray | float, age_hi: np.ndarray | float, ref_day: np.ndarray | int,
@@ -107,7 +119,8 @@ class Registry:
             "family_name": obj(names["family_name"]), "given_name": obj(names["given_name"]),
             "family_latin": obj(names["family_latin"]), "given_latin": obj(names["given_latin"]),
             "phone_cc": obj(cc), "phone": obj(mobile(rng, cc)),
-            "personal_email": obj(personal_emails(rng, names["family_latin"], names["given_latin"], chinese, by)),
+            "personal_email": obj(self._unique_emails(
+                rng, personal_emails(rng, names["family_latin"], names["given_latin"], chinese, by))),
             "national_id": obj(np.where(chinese, national_ids(rng, birth, gender == "M"), "")),
             "ability": rng.normal(0, 1, n), "disposition": rng.normal(0, 1, n),
             "ot_propensity": rng.lognormal(0, 0.5, n), "chattiness": rng.lognormal(0, 0.6, n),

@@ -1,5 +1,6 @@
 """dbt models as Dagster assets (dagster-dbt): each model an asset, each dbt test an asset check."""
 
+import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -24,11 +25,15 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 
 def ensure_manifest() -> Path:
-    """Parse the dbt project when no manifest exists yet (a fresh clone, CI, `trm run`).
+    """Parse the dbt project when the manifest is missing (a fresh clone, CI) or older than a project file.
 
     `dbt parse` needs no database. `dagster dev` would prepare it too, but only in development mode.
     """
-    if not dbt_project.manifest_path.exists():
+    manifest = dbt_project.manifest_path
+    sources = [p for folder in ("models", "macros", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*")
+               if p.is_file()] + [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    newest = max((p.stat().st_mtime for p in sources if p.exists()), default=0.0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
         from dbt.cli.main import dbtRunner
 
         result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
@@ -67,20 +72,35 @@ class TRMDbtTranslator(DagsterDbtTranslator):
         return [OWNER]
 
 
-def build_dbt_assets():
-    @dbt_assets(
-        manifest=ensure_manifest(),
-        project=dbt_project,
-        dagster_dbt_translator=TRMDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
-    )
-    def trm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, trm: TRMResource):
+def _has_models_outside_staging(manifest_path: Path) -> bool:
+    manifest = json.loads(manifest_path.read_text())
+    return any(node["resource_type"] == "model" and not node["original_file_path"].startswith("models/staging/")
+               for node in manifest["nodes"].values())
+
+
+def _dbt_multi_asset(name: str, select: str, exclude: str | None):
+    translator = TRMDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    @dbt_assets(name=name, manifest=ensure_manifest(), project=dbt_project, select=select, exclude=exclude,
+                dagster_dbt_translator=translator)
+    def _models(context: AssetExecutionContext, dbt: DbtCliResource, trm: TRMResource):
         # dbt runs as a subprocess that opens the warehouse itself (profiles.yml reads TRM_WAREHOUSE); no
         # Dagster step holds the file meanwhile, because jobs run one step at a time in process.
         with _environment(TRM_WAREHOUSE=trm.warehouse):
             invocation = dbt.cli(["build"], context=context)  # starts the subprocess with this environment
         yield from invocation.stream()
 
-    return trm_dbt_models
+    return _models
+
+
+def build_dbt_assets() -> list:
+    """Staging models in one step; everything built on the identity crosswalk (intermediate, marts,
+    restricted) in a second, so the Python identity asset can sit between them."""
+    manifest = ensure_manifest()
+    assets = [_dbt_multi_asset("dbt_staging", "path:models/staging", None)]
+    if _has_models_outside_staging(manifest):
+        assets.append(_dbt_multi_asset("dbt_warehouse", "fqn:*", "path:models/staging"))
+    return assets
 
 
 def dbt_resource() -> DbtCliResource:
