@@ -34,7 +34,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 install: $(VENV)/.installed
 
 demo: install
-	@mkdir -p $(TRM_HOME) $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
+	@mkdir -p $(TRM_HOME)
 	$(BIN)/trm generate --out $(TRM_HOME)/landing --employees $(EMPLOYEES) --seed $(SEED)
 	$(BIN)/trm run
 	@echo
@@ -45,7 +45,7 @@ test: install
 	$(BIN)/python -m pytest
 
 ui: install
-	@mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
+	@$(BIN)/python -c "from orchestration.cli import ensure_dagster_home; from pathlib import Path; ensure_dagster_home(Path('$(DAGSTER_HOME)'))"
 	$(BIN)/dagster dev -w workspace.yaml
 
 lint: install

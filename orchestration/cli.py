@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from contextlib import redirect_stdout
 from pathlib import Path
 
 from orchestration.settings import Settings
@@ -29,10 +30,18 @@ def _dagster_instance(settings: Settings):
     from dagster import DagsterInstance
 
     # Runs started here show up in `make ui`, which uses the same DAGSTER_HOME.
-    settings.dagster_home.mkdir(parents=True, exist_ok=True)
-    (settings.dagster_home / "dagster.yaml").touch()  # an empty instance config silences Dagster's warning
+    ensure_dagster_home(settings.dagster_home)
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     return DagsterInstance.get()
+
+
+def ensure_dagster_home(path: Path) -> None:
+    """An instance config with telemetry off: TRM makes no network calls at run time."""
+    path.mkdir(parents=True, exist_ok=True)
+    config = path / "dagster.yaml"
+    if not config.exists() or "telemetry" not in config.read_text():
+        with config.open("a") as handle:
+            handle.write("telemetry:\n  enabled: false\n")
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -45,11 +54,16 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     defs = build_definitions(settings)
     job = defs.resolve_job_def(args.job)
-    with _dagster_instance(settings) as instance:
+    # Tools' own output (dbt's per-node lines) goes to a log file; Dagster's step logs stay on stderr.
+    log_dir = settings.home / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"trm-run-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+    with _dagster_instance(settings) as instance, log_path.open("w") as log_file, redirect_stdout(log_file):
         result = job.execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
         )
+    print(f"Full tool output (dbt): {log_path}")
     failures = [
         event for event in result.all_events if event.event_type_value == "STEP_FAILURE"
     ]
