@@ -54,6 +54,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_generate.py
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_identity.py --records 10000 100000
 
 clean:
 	rm -rf $(TRM_HOME)

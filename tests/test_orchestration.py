@@ -22,7 +22,8 @@ def test_definitions_load_with_every_source_entity(settings, contracts):
     assert {AssetKey(["raw", name]) for name in contracts} <= keys
     for key in keys:
         node = graph.get(key)
-        assert node.group_name in {"ingestion", "staging", "identity"} and node.owners and node.description, key
+        assert node.group_name in {"ingestion", "staging", "identity", "intermediate", "marts", "restricted"}, key
+        assert node.owners and node.description, key
     assert AssetKey(["stg_hris__employees"]) in keys
     assert graph.get(AssetKey(["stg_hris__employees"])).group_name == "staging"
     # dbt tests are asset checks on the models.
@@ -46,6 +47,9 @@ def test_nightly_job_runs_in_process_and_reports_counts(settings):
     assert result.asset_materializations_for_node("dbt_staging")
     crosswalk = result.asset_materializations_for_node("identity__person_crosswalk")[0].metadata
     assert crosswalk["records"].value >= 4 and crosswalk["persons"].value <= crosswalk["records"].value
+    # The core marts are built after identity, in the same run.
+    built = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert AssetKey(["dim_person"]) in built and AssetKey(["fct_lifecycle_events"]) in built
     materialization = result.asset_materializations_for_node("raw__hris__employees")[0]
     metadata = {k: v.value for k, v in materialization.metadata.items()}
     assert (metadata["rows_read"], metadata["rows_loaded"], metadata["rows_quarantined"]) == (5, 2, 3)

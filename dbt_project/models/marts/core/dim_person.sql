@@ -1,0 +1,278 @@
+{#-
+    One row per person (person_key from identity resolution) with the current lifecycle stage, first contact,
+    referrer, current job when employed, latest review flags and tenure, as of trm.as_of_date(). No names,
+    emails, phones, ID numbers or birth dates: those are in restricted.restricted_person_identifiers only.
+    The unknown member (person_key '-1') stands for facts whose source record is not linked to a person.
+-#}
+with
+
+lifecycle as (
+
+    select * from {{ ref('int_person__lifecycle') }}
+
+),
+
+touchpoints as (
+
+    select * from {{ ref('int_person__touchpoints') }}
+
+),
+
+candidates as (
+
+    select * from {{ ref('int_ats__candidates') }}
+
+),
+
+employments as (
+
+    select * from {{ ref('int_hris__employments') }}
+    where person_key <> {{ unknown_person_key() }}
+
+),
+
+job_spans as (
+
+    select * from {{ ref('int_hris__job_spans') }}
+    where person_key <> {{ unknown_person_key() }}
+
+),
+
+reviews as (
+
+    select * from {{ ref('int_hris__performance_reviews') }}
+    where person_key <> {{ unknown_person_key() }}
+
+),
+
+first_seen as (
+
+    select person_key, touch_date, channel, record_source
+    from (
+        select
+            touchpoints.*,
+            row_number() over (
+                partition by person_key
+                order by case when touch_date is null then 1 else 0 end, touch_date, source_priority, source_record_id
+            ) as touch_rank
+        from touchpoints
+    ) as ranked
+    where touch_rank = 1
+
+),
+
+referrers as (
+
+    select person_key, referrer_person_key
+    from (
+        select
+            candidates.*,
+            row_number() over (partition by person_key order by created_date, candidate_id) as referral_rank
+        from candidates
+        where referrer_person_key is not null
+    ) as ranked
+    where referral_rank = 1
+
+),
+
+current_employment as (
+
+    select *
+    from (
+        select
+            employments.*,
+            row_number() over (partition by person_key order by hire_date desc, employee_id desc) as employment_rank
+        from employments
+        where is_active
+    ) as ranked
+    where employment_rank = 1
+
+),
+
+latest_employment as (
+
+    select *
+    from (
+        select
+            employments.*,
+            row_number() over (partition by person_key order by hire_date desc, employee_id desc) as employment_rank
+        from employments
+    ) as ranked
+    where employment_rank = 1
+
+),
+
+latest_exit as (
+
+    select *
+    from (
+        select
+            employments.*,
+            row_number() over (
+                partition by person_key order by termination_date desc, employee_id desc
+            ) as exit_rank
+        from employments
+        where has_exited
+    ) as ranked
+    where exit_rank = 1
+
+),
+
+current_job as (
+
+    select *
+    from (
+        select
+            s.*,
+            row_number() over (partition by s.person_key order by s.valid_from desc, s.job_history_id) as span_rank
+        from job_spans as s
+        inner join current_employment as e
+            on e.employee_id = s.employee_id
+        where s.is_current
+    ) as ranked
+    where span_rank = 1
+
+),
+
+tenure as (
+
+    select
+        person_key,
+        {{ dbt.cast('sum(' ~ dbt.datediff(
+                'hire_date',
+                "case when termination_date is not null and termination_date < " ~ as_of_date()
+                ~ " then termination_date else " ~ as_of_date() ~ " end",
+                'day') ~ ')', dbt.type_bigint()) }} as total_tenure_days
+    from employments
+    where hire_date <= {{ as_of_date() }}
+    group by person_key
+
+),
+
+latest_review as (
+
+    select *
+    from (
+        select
+            reviews.*,
+            row_number() over (
+                partition by person_key order by review_date desc, review_period desc, performance_review_id
+            ) as review_rank
+        from reviews
+        where review_date is not null
+    ) as ranked
+    where review_rank = 1
+
+),
+
+people as (
+
+    select
+        l.person_key,
+        false as is_unknown_member,
+        l.lifecycle_stage,
+        l.is_current_employee,
+        fs.touch_date as first_seen_date,
+        fs.channel as first_seen_channel,
+        fs.record_source as first_seen_source,
+        r.referrer_person_key,
+        l.record_count,
+        l.has_hris_record,
+        l.has_candidate_record,
+        l.has_signup_record,
+        l.has_im_record,
+        l.employment_count,
+        l.exit_count,
+        l.first_hire_date,
+        l.latest_hire_date,
+        l.latest_exit_date,
+        lx.is_voluntary_termination as latest_exit_is_voluntary,
+        lx.is_regretted_termination as latest_exit_is_regretted,
+        ce.employee_id as current_employee_id,
+        cj.department_id as current_department_id,
+        cj.job_key as current_job_key,
+        cj.job_title as current_job_title,
+        cj.job_family as current_job_family,
+        cj.job_level as current_job_level,
+        cj.manager_person_key as current_manager_person_key,
+        case when ce.employee_id is not null then coalesce(cj.location, ce.location) end as current_location,
+        case when ce.employee_id is not null then ce.employment_type end as current_employment_type,
+        case
+            when ce.employee_id is not null then {{ dbt.datediff('ce.hire_date', as_of_date(), 'day') }}
+        end as current_tenure_days,
+        coalesce(t.total_tenure_days, 0) as total_tenure_days,
+        le.gender,
+        lr.review_period as latest_review_period,
+        lr.review_date as latest_review_date,
+        lr.performance_rating as latest_performance_rating,
+        lr.potential_rating as latest_potential_rating,
+        coalesce(lr.is_key_talent, false) as is_key_talent,
+        coalesce(lr.is_high_potential, false) as is_high_potential
+    from lifecycle as l
+    left join first_seen as fs
+        on fs.person_key = l.person_key
+    left join referrers as r
+        on r.person_key = l.person_key
+    left join current_employment as ce
+        on ce.person_key = l.person_key
+    left join latest_employment as le
+        on le.person_key = l.person_key
+    left join latest_exit as lx
+        on lx.person_key = l.person_key
+    left join current_job as cj
+        on cj.person_key = l.person_key
+    left join tenure as t
+        on t.person_key = l.person_key
+    left join latest_review as lr
+        on lr.person_key = l.person_key
+    where l.person_key <> {{ unknown_person_key() }}
+
+),
+
+unknown_member as (
+
+    select
+        {{ unknown_person_key() }} as person_key,
+        true as is_unknown_member,
+        'unknown' as lifecycle_stage,
+        false as is_current_employee,
+        {{ dbt.cast('null', 'date') }} as first_seen_date,
+        {{ dbt.cast('null', dbt.type_string()) }} as first_seen_channel,
+        {{ dbt.cast('null', dbt.type_string()) }} as first_seen_source,
+        {{ dbt.cast('null', dbt.type_string()) }} as referrer_person_key,
+        0 as record_count,
+        false as has_hris_record,
+        false as has_candidate_record,
+        false as has_signup_record,
+        false as has_im_record,
+        0 as employment_count,
+        0 as exit_count,
+        {{ dbt.cast('null', 'date') }} as first_hire_date,
+        {{ dbt.cast('null', 'date') }} as latest_hire_date,
+        {{ dbt.cast('null', 'date') }} as latest_exit_date,
+        {{ dbt.cast('null', dbt.type_boolean()) }} as latest_exit_is_voluntary,
+        {{ dbt.cast('null', dbt.type_boolean()) }} as latest_exit_is_regretted,
+        {{ dbt.cast('null', dbt.type_string()) }} as current_employee_id,
+        {{ dbt.cast('null', dbt.type_string()) }} as current_department_id,
+        {{ dbt.cast('null', dbt.type_string()) }} as current_job_key,
+        {{ dbt.cast('null', dbt.type_string()) }} as current_job_title,
+        {{ dbt.cast('null', dbt.type_string()) }} as current_job_family,
+        {{ dbt.cast('null', dbt.type_string()) }} as current_job_level,
+        {{ dbt.cast('null', dbt.type_string()) }} as current_manager_person_key,
+        {{ dbt.cast('null', dbt.type_string()) }} as current_location,
+        {{ dbt.cast('null', dbt.type_string()) }} as current_employment_type,
+        {{ dbt.cast('null', dbt.type_bigint()) }} as current_tenure_days,
+        0 as total_tenure_days,
+        {{ dbt.cast('null', dbt.type_string()) }} as gender,
+        {{ dbt.cast('null', dbt.type_string()) }} as latest_review_period,
+        {{ dbt.cast('null', 'date') }} as latest_review_date,
+        {{ dbt.cast('null', dbt.type_int()) }} as latest_performance_rating,
+        {{ dbt.cast('null', dbt.type_string()) }} as latest_potential_rating,
+        false as is_key_talent,
+        false as is_high_potential
+
+)
+
+select * from people
+union all
+select * from unknown_member

@@ -1,0 +1,298 @@
+"""dbt core marts: intermediate (identity-linked) models, marts/core and restricted, built on a small generated
+company whose identity crosswalk is resolved in process (what the Dagster `identity/person_crosswalk` asset
+does). Checks the build (models, data tests, unit tests), dim_person against staging, that no direct
+identifier reaches a mart, and the analyst questions of marts/core/README.md through `trm sql`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from ingestion.contracts import load_contracts
+from ingestion.loader import load_entity
+from ingestion.mapping import load_mapping
+from ingestion.warehouse import connect
+
+ROOT = Path(__file__).resolve().parents[1]
+DBT_DIR = ROOT / "dbt_project"
+MODELS = DBT_DIR / "models"
+LAYERS = {"intermediate": MODELS / "intermediate", "marts": MODELS / "marts" / "core",
+          "restricted": MODELS / "restricted"}
+STAGES = {"prospect", "candidate", "employee", "alumnus", "rehired"}
+AS_OF = dt.date(2026, 10, 31)  # last day of the generated history
+# The company is small but has people in every stage, a rehire among them (found by trying seeds).
+EMPLOYEES, SEED = 60, 11
+PHONE = re.compile(r"(\+?86[ -]?)?1[3-9][0-9]{9}|\+[1-9][0-9]{7,14}")
+HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _dbt(args: list[str], tmp: Path):
+    from dbt.cli.main import dbtRunner
+
+    common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+              "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
+    return dbtRunner().invoke([*args, *common])
+
+
+def _write_crosswalk(path: Path) -> None:
+    """identity.person_crosswalk as the Dagster identity asset writes it (first run: no previous keys)."""
+    from ml.identity.config import ResolverConfig
+    from ml.identity.resolve import resolve
+    from orchestration.assets.identity import known_links, person_records
+
+    con = duckdb.connect(str(path))
+    try:
+        records = person_records(con)
+        result = resolve(records.drop(columns=["record_source", "source_record_id"]), ResolverConfig(progress=False),
+                         must_links=known_links(con))
+        crosswalk = records[["record_id", "record_source", "source_record_id"]].merge(
+            result.crosswalk, on="record_id", how="left", validate="one_to_one")
+        con.execute("create schema if not exists identity")
+        con.register("_crosswalk", crosswalk)
+        con.execute("""create or replace table identity.person_crosswalk as
+                       select *, current_timestamp as resolved_at, 'test' as run_id from _crosswalk""")
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> dict:
+    from ingestion.demo.generate import generate_company
+
+    tmp = tmp_path_factory.mktemp("dbt_core")
+    path = tmp / "warehouse.duckdb"
+    generate_company(tmp / "landing", employees=EMPLOYEES, seed=SEED, as_of=AS_OF, attendance_days=30, im_days=30,
+                     progress=False)
+    contracts = load_contracts()
+    mapping = load_mapping(None, contracts)
+    con = connect(path)
+    try:
+        for contract in contracts.values():
+            load_entity(con, contract, mapping, tmp / "landing", b"test-key")
+    finally:
+        con.close()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRM_WAREHOUSE", str(path))
+        staging = _dbt(["run", "--select", "path:models/staging"], tmp)  # tested by test_dbt_staging
+        assert staging.success, staging.exception
+        _write_crosswalk(path)
+        # The day after the history: every recorded termination lies before it.
+        as_of = (AS_OF + dt.timedelta(days=1)).isoformat()
+        result = _dbt(["build", "--select", "path:models/intermediate", "path:models/marts",
+                       "path:models/restricted", "source:identity", "--vars", json.dumps({"as_of_date": as_of})], tmp)
+    manifest = json.loads((tmp / "target" / "manifest.json").read_text(encoding="utf-8"))
+    return {"path": path, "result": result, "manifest": manifest}
+
+
+@pytest.fixture(scope="module")
+def db(warehouse):
+    con = duckdb.connect(str(warehouse["path"]), read_only=True)
+    yield con
+    con.close()
+
+
+def _scalar(con, sql: str):
+    return con.execute(sql).fetchone()[0]
+
+
+def _models(manifest: dict, layer: str) -> dict[str, dict]:
+    prefix = {"intermediate": "models/intermediate/", "marts": "models/marts/",
+              "restricted": "models/restricted/"}[layer]
+    return {n["name"]: n for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["original_file_path"].startswith(prefix)}
+
+
+def _readme_queries() -> list[str]:
+    text = (LAYERS["marts"] / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```sql\n(.*?)```", text, flags=re.S)
+
+
+# ------------------------------------------------------------------------------------------- static checks
+def test_one_yaml_per_folder_every_model_and_column_described():
+    for folder in LAYERS.values():
+        ymls = sorted(folder.glob("*.yml"))
+        assert len(ymls) == 1, folder
+        documented = {m["name"]: m for m in yaml.safe_load(ymls[0].read_text(encoding="utf-8"))["models"]}
+        assert set(documented) == {p.stem for p in folder.glob("*.sql")}, folder
+        for model in documented.values():
+            assert model.get("description"), model["name"]
+            assert model["columns"] and all(c.get("description") for c in model["columns"]), model["name"]
+
+
+def test_models_stay_portable():
+    """DuckDB-only syntax stays out of the models: engine specifics live in dispatched macros."""
+    for folder in LAYERS.values():
+        for sql_file in folder.glob("*.sql"):
+            sql = re.sub(r"\{#.*?#\}", "", sql_file.read_text(encoding="utf-8"), flags=re.S)
+            assert "::" not in sql, sql_file.name
+            assert not re.search(r"\bqualify\b", sql, re.I), sql_file.name
+            assert not re.search(r"\b(list_\w+|unnest|string_split|regexp_split_to_array)\s*\(", sql, re.I), \
+                sql_file.name
+
+
+# ------------------------------------------------------------------------------------------- built warehouse
+def test_build_succeeds_with_data_and_unit_tests(warehouse):
+    result = warehouse["result"]
+    assert result.success, result.exception
+    statuses: dict[str, list[str]] = {}
+    for r in result.result.results:
+        statuses.setdefault(r.node.resource_type, []).append(str(r.status))
+    built = {name for layer in LAYERS for name in _models(warehouse["manifest"], layer)}
+    assert len(statuses["model"]) == len(built) and set(statuses["model"]) == {"success"}
+    assert set(statuses["unit_test"]) == {"pass"} and len(statuses["unit_test"]) >= 5
+    assert set(statuses["test"]) <= {"pass", "warn"} and len(statuses["test"]) >= 100
+
+
+def test_every_built_column_is_documented(warehouse, db):
+    for layer in LAYERS:
+        for name, node in _models(warehouse["manifest"], layer).items():
+            schema = "restricted" if layer == "restricted" else "main"
+            actual = [r[0] for r in db.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                "order by ordinal_position", [schema, name]).fetchall()]
+            assert actual and list(node["columns"]) == actual, name
+
+
+def test_restricted_model_is_tagged_pii_in_its_own_schema(warehouse, db):
+    [node] = _models(warehouse["manifest"], "restricted").values()
+    assert node["schema"] == "restricted" and "pii" in node["tags"]
+    identifier_columns = [c for c in node["columns"] if c not in ("person_key", "record_count")]
+    assert all(node["columns"][c]["config"]["meta"].get("contains_pii") for c in identifier_columns)
+    assert _scalar(db, "select count(*) from restricted.restricted_person_identifiers where full_name is not null") > 0
+
+
+def test_dim_person_has_one_row_per_person_key(db):
+    rows, keys = db.execute("select count(*), count(distinct person_key) from main.dim_person").fetchone()
+    persons = _scalar(db, "select count(distinct person_key) from identity.person_crosswalk")
+    assert rows == keys == persons + 1  # + the unknown member
+    assert _scalar(db, "select count(*) from main.dim_person where is_unknown_member and person_key = '-1'") == 1
+
+
+def test_employee_headcount_matches_staging(db):
+    headcount = _scalar(db, "select count(*) from main.dim_person where lifecycle_stage in ('employee', 'rehired')")
+    expected = _scalar(db, """select count(distinct c.person_key)
+                              from main.stg_hris__employees as e
+                              inner join identity.person_crosswalk as c
+                                  on c.record_source = 'hris__employees' and c.source_record_id = e.employee_id
+                              where e.termination_date is null""")
+    assert headcount == expected > 0
+
+
+def test_every_lifecycle_stage_is_populated(db):
+    counts = dict(db.execute("select lifecycle_stage, count(*) from main.dim_person where not is_unknown_member "
+                             "group by 1").fetchall())
+    assert set(counts) == STAGES and all(counts.values())
+    rehired = db.execute("select person_key from main.dim_person where lifecycle_stage = 'rehired'").fetchall()
+    for (person_key,) in rehired:  # employed again after an exit: exited, then rehired, in that order
+        types = [t for (t,) in db.execute("select event_type from main.fct_lifecycle_events where person_key = ? "
+                                          "and event_type in ('hired', 'exited', 'rehired') order by event_sequence",
+                                          [person_key]).fetchall()]
+        assert "exited" in types and "rehired" in types and types.index("exited") < types.index("rehired")
+
+
+def test_scd2_has_one_current_version_per_person(db):
+    assert _scalar(db, """select count(*) from (select person_key from main.dim_person_history
+                          group by person_key having sum(case when is_current then 1 else 0 end) <> 1) as x""") == 0
+    assert _scalar(db, """select count(*) from main.dim_person as d
+                          inner join main.dim_person_history as h
+                              on h.person_key = d.person_key and h.is_current
+                          where h.lifecycle_stage <> d.lifecycle_stage""") == 0
+
+
+def test_night_shift_clock_outs_count_for_the_start_day(db):
+    assert _scalar(db, """select count(*) from main.int_attendance__punches_local
+                          where is_previous_day_shift
+                              and (punch_type <> 'out' or work_date <> local_date - 1)""") == 0
+    assert _scalar(db, "select count(*) from main.fct_attendance_daily where hours_worked > 0") > 0
+
+
+def _values(con, schema: str, table: str) -> dict[tuple[str, bool], set[str]]:
+    """Distinct values of every column as text, keyed by (column, is a text column)."""
+    columns = con.execute("select column_name, data_type from information_schema.columns "
+                          "where table_schema = ? and table_name = ?", [schema, table]).fetchall()
+    values = {}
+    for column, data_type in columns:
+        rows = con.execute(f'select distinct cast("{column}" as varchar) from {schema}."{table}" '
+                           f'where "{column}" is not null').fetchall()
+        values[(column, data_type == "VARCHAR")] = {v for (v,) in rows}
+    return values
+
+
+def _identifier_hits(values: dict, names: set[str], phones: set[str], emails: set[str]) -> list:
+    """Known names / emails / phones anywhere; in text columns also '@', phone-shaped digit runs and names
+    inside longer text (key and id columns excepted from the patterns: hashes hold digit runs by chance)."""
+    hits = []
+    for (column, is_text), column_values in values.items():
+        patterns = is_text and not column.endswith(("_key", "_id"))
+        for value in column_values:
+            known = value in emails or value in phones or value in names
+            email_like = is_text and "@" in value
+            pattern = patterns and bool(PHONE.search(value) or (HANZI.search(value) and any(n in value for n in names)))
+            if known or email_like or pattern:
+                hits.append((column, value))
+    return hits
+
+
+def test_no_direct_identifier_in_any_mart(warehouse, db):
+    identifiers = db.execute("select all_names, all_emails, all_phones from restricted.restricted_person_identifiers"
+                             ).fetchall()
+    names = {n for (all_names, _, _) in identifiers if all_names for n in all_names.split(" | ") if HANZI.search(n)}
+    emails = {e for (_, all_emails, _) in identifiers if all_emails for e in all_emails.split(", ")}
+    phones = {p for (_, _, all_phones) in identifiers if all_phones for p in all_phones.split(", ")}
+    phones |= {p[3:] for p in phones if p.startswith("+86")}  # the national form too
+    assert names and emails and phones
+    marts = _models(warehouse["manifest"], "marts")
+    assert {"dim_person", "dim_person_history", "fct_lifecycle_events", "fct_attendance_daily",
+            "fct_survey_responses", "fct_im_activity_daily"} <= set(marts)
+    for table in marts:
+        hits = _identifier_hits(_values(db, "main", table), names, phones, emails)
+        assert not hits, (table, hits[:5])
+    # the scan does find identifiers where they are allowed
+    assert _identifier_hits(_values(db, "restricted", "restricted_person_identifiers"), names, phones, emails)
+
+
+def test_surveys_keep_anonymous_respondents_anonymous(db):
+    assert _scalar(db, "select count(*) from main.fct_survey_responses "
+                       "where is_anonymous and respondent_person_key is not null") == 0
+    assert _scalar(db, "select count(*) from main.fct_survey_responses where respondent_person_key is not null") > 0
+
+
+def test_analyst_questions_through_trm_sql(warehouse, db, capsys, monkeypatch):
+    from orchestration.cli import main
+
+    stages_sql, history_sql, funnel_sql = _readme_queries()
+    monkeypatch.setenv("TRM_WAREHOUSE", str(warehouse["path"]))
+
+    def trm_sql(query: str) -> list[dict]:
+        capsys.readouterr()
+        assert main(["sql", query, "--format", "json", "--max-rows", "1000"]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    # 1. people per lifecycle stage
+    stages = {r["lifecycle_stage"]: r["people"] for r in trm_sql(stages_sql)}
+    assert set(stages) == STAGES
+    assert sum(stages.values()) == _scalar(db, "select count(*) from main.dim_person where not is_unknown_member")
+
+    # 2. the event history of one person across ATS and HRIS (a hire who applied through the ATS)
+    person_key = _scalar(db, """select person_key from main.fct_lifecycle_events where person_key <> '-1'
+                                group by person_key
+                                having min(case when event_type = 'applied' then event_date end)
+                                    < min(case when event_type = 'hired' then event_date end)
+                                order by count(*) desc, person_key limit 1""")
+    history = trm_sql(history_sql.replace("P107309ccbb8fe195", person_key))
+    assert {r["source_system"] for r in history} == {"ats", "hris"}
+    assert [r["event_sequence"] for r in history] == list(range(1, len(history) + 1))
+    types = [r["event_type"] for r in history]
+    assert "applied" in types and types.index("applied") < max(types.index(t) for t in types
+                                                                 if t in ("hired", "rehired"))
+
+    # 3. candidates who became employees, then alumni
+    [funnel] = trm_sql(funnel_sql)
+    assert funnel["candidates"] >= funnel["became_employees"] > 0
+    assert funnel["became_employees"] >= funnel["then_became_alumni"] >= funnel["still_alumni_now"]
