@@ -1,0 +1,96 @@
+{#- Engagement pulse scores per survey x department (of the respondent on the day they answered, from the
+    HRIS job spans) x dimension, with small groups suppressed (suppress_small_groups, var min_group_size).
+    Respondents are distinct respondent ids; answers of anonymous surveys have no respondent, so the k-th
+    answer to each question counts as pseudo-respondent k (the respondent count is then the largest number
+    of answers to one question of the dimension, a lower bound) and their department is unknown (null). -#}
+with
+
+responses as (
+
+    select *
+    from {{ ref('int_surveys__responses') }}
+    where survey_type = 'engagement_pulse'
+        and dimension in ('fairness', 'development', 'recognition', 'communication')
+        and score is not null
+        and score >= 1
+        and score <= 5
+
+),
+
+surveys as (
+
+    select survey_id, opened_date, closed_date from {{ ref('stg_surveys__surveys') }}
+
+),
+
+job_spans as (
+
+    select person_key, department_id, valid_from, valid_to, job_history_id
+    from {{ ref('int_hris__job_spans') }}
+    where valid_to is null or valid_to > valid_from
+
+),
+
+with_department as (
+
+    select
+        r.response_id,
+        r.survey_id,
+        r.question_id,
+        r.dimension,
+        r.score,
+        r.respondent_source_id,
+        j.department_id,
+        row_number() over (
+            partition by r.response_id order by j.valid_from desc, j.job_history_id desc
+        ) as span_rank
+    from responses as r
+    left join job_spans as j
+        on j.person_key = r.respondent_person_key
+        and r.respondent_person_key <> {{ unknown_person_key() }}
+        and j.valid_from <= r.submitted_date_utc
+        and (j.valid_to is null or j.valid_to > r.submitted_date_utc)
+
+),
+
+answers as (
+
+    select
+        *,
+        coalesce(
+            respondent_source_id,
+            {{ dbt.concat(["'anonymous-'", dbt.cast(
+                "row_number() over (partition by survey_id, department_id, question_id order by response_id)",
+                dbt.type_string())]) }}
+        ) as respondent_ref
+    from with_department
+    where span_rank = 1
+
+),
+
+grouped as (
+
+    select
+        survey_id,
+        department_id,
+        dimension,
+        count(distinct respondent_ref) as respondents,
+        count(*) as answers,
+        avg({{ dbt.cast('score', dbt.type_numeric()) }}) as mean_score,
+        avg(case when score >= 4 then 1.0 else 0.0 end) as favourable_share
+    from answers
+    group by survey_id, department_id, dimension
+
+)
+
+select
+    {{ surrogate_key(['g.survey_id', 'g.department_id', 'g.dimension']) }} as dimension_score_key,
+    g.survey_id,
+    s.opened_date as survey_opened_date,
+    s.closed_date as survey_closed_date,
+    g.department_id,
+    g.dimension,
+    {{ suppress_small_groups('g.respondents', ['g.answers', 'g.mean_score', 'g.favourable_share']) }}
+from grouped as g
+left join surveys as s
+    on s.survey_id = g.survey_id

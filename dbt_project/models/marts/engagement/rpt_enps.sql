@@ -1,0 +1,115 @@
+{#- Employee Net Promoter Score per eNPS survey x department (of the respondent on the day they answered,
+    from the HRIS job spans): promoters score 9-10, passives 7-8, detractors 0-6 on the 0-10 question;
+    eNPS = % promoters - % detractors (-100 .. 100). Small groups suppressed (var min_group_size).
+    Anonymous answers: department null, the k-th answer counts as pseudo-respondent k. -#}
+with
+
+responses as (
+
+    select *
+    from {{ ref('int_surveys__responses') }}
+    where survey_type = 'enps'
+        and dimension = 'enps'
+        and score is not null
+        and score >= 0
+        and score <= 10
+
+),
+
+surveys as (
+
+    select survey_id, opened_date, closed_date from {{ ref('stg_surveys__surveys') }}
+
+),
+
+job_spans as (
+
+    select person_key, department_id, valid_from, valid_to, job_history_id
+    from {{ ref('int_hris__job_spans') }}
+    where valid_to is null or valid_to > valid_from
+
+),
+
+with_department as (
+
+    select
+        r.response_id,
+        r.survey_id,
+        r.question_id,
+        r.score,
+        r.respondent_source_id,
+        j.department_id,
+        row_number() over (
+            partition by r.response_id order by j.valid_from desc, j.job_history_id desc
+        ) as span_rank
+    from responses as r
+    left join job_spans as j
+        on j.person_key = r.respondent_person_key
+        and r.respondent_person_key <> {{ unknown_person_key() }}
+        and j.valid_from <= r.submitted_date_utc
+        and (j.valid_to is null or j.valid_to > r.submitted_date_utc)
+
+),
+
+{#- One score per respondent and survey (the latest answer when someone answered twice). -#}
+answers as (
+
+    select
+        survey_id,
+        department_id,
+        score,
+        row_number() over (
+            partition by survey_id, respondent_ref order by response_id desc
+        ) as answer_rank
+    from (
+        select
+            *,
+            coalesce(
+                respondent_source_id,
+                {{ dbt.concat(["'anonymous-'", dbt.cast(
+                    "row_number() over (partition by survey_id, department_id, question_id order by response_id)",
+                    dbt.type_string())]) }}
+            ) as respondent_ref
+        from with_department
+        where span_rank = 1
+    ) as ranked
+
+),
+
+grouped as (
+
+    select
+        survey_id,
+        department_id,
+        count(*) as respondents,
+        sum(case when score >= 9 then 1 else 0 end) as promoters,
+        sum(case when score >= 7 and score < 9 then 1 else 0 end) as passives,
+        sum(case when score < 7 then 1 else 0 end) as detractors
+    from answers
+    where answer_rank = 1
+    group by survey_id, department_id
+
+),
+
+scored as (
+
+    select
+        *,
+        100.0 * promoters / respondents as promoter_pct,
+        100.0 * detractors / respondents as detractor_pct,
+        100.0 * (promoters - detractors) / respondents as enps
+    from grouped
+
+)
+
+select
+    {{ surrogate_key(['g.survey_id', 'g.department_id']) }} as enps_key,
+    g.survey_id,
+    s.opened_date as survey_opened_date,
+    s.closed_date as survey_closed_date,
+    g.department_id,
+    {{ suppress_small_groups('g.respondents',
+        ['g.promoters', 'g.passives', 'g.detractors', 'g.promoter_pct', 'g.detractor_pct', 'g.enps']) }}
+from scored as g
+left join surveys as s
+    on s.survey_id = g.survey_id
