@@ -13,11 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-
-from ingestion.contracts import load_contracts
-from ingestion.loader import load_entity
-from ingestion.mapping import load_mapping
-from ingestion.warehouse import connect
+from dbt_support import dbt, load_generated_company, write_crosswalk
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -32,59 +28,18 @@ PHONE = re.compile(r"(\+?86[ -]?)?1[3-9][0-9]{9}|\+[1-9][0-9]{7,14}")
 HANZI = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _dbt(args: list[str], tmp: Path):
-    from dbt.cli.main import dbtRunner
-
-    common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-              "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
-    return dbtRunner().invoke([*args, *common])
-
-
-def _write_crosswalk(path: Path) -> None:
-    """identity.person_crosswalk as the Dagster identity asset writes it (first run: no previous keys)."""
-    from ml.identity.config import ResolverConfig
-    from ml.identity.resolve import resolve
-    from orchestration.assets.identity import known_links, person_records
-
-    con = duckdb.connect(str(path))
-    try:
-        records = person_records(con)
-        result = resolve(records.drop(columns=["record_source", "source_record_id"]), ResolverConfig(progress=False),
-                         must_links=known_links(con))
-        crosswalk = records[["record_id", "record_source", "source_record_id"]].merge(
-            result.crosswalk, on="record_id", how="left", validate="one_to_one")
-        con.execute("create schema if not exists identity")
-        con.register("_crosswalk", crosswalk)
-        con.execute("""create or replace table identity.person_crosswalk as
-                       select *, current_timestamp as resolved_at, 'test' as run_id from _crosswalk""")
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> dict:
-    from ingestion.demo.generate import generate_company
-
     tmp = tmp_path_factory.mktemp("dbt_core")
-    path = tmp / "warehouse.duckdb"
-    generate_company(tmp / "landing", employees=EMPLOYEES, seed=SEED, as_of=AS_OF, attendance_days=30, im_days=30,
-                     progress=False)
-    contracts = load_contracts()
-    mapping = load_mapping(None, contracts)
-    con = connect(path)
-    try:
-        for contract in contracts.values():
-            load_entity(con, contract, mapping, tmp / "landing", b"test-key")
-    finally:
-        con.close()
+    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=30, im_days=30)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRM_WAREHOUSE", str(path))
-        staging = _dbt(["run", "--select", "path:models/staging"], tmp)  # tested by test_dbt_staging
+        staging = dbt(["run", "--select", "path:models/staging"], tmp)  # tested by test_dbt_staging
         assert staging.success, staging.exception
-        _write_crosswalk(path)
+        write_crosswalk(path)
         # The day after the history: every recorded termination lies before it.
         as_of = (AS_OF + dt.timedelta(days=1)).isoformat()
-        result = _dbt(["build", "--select", "path:models/intermediate", "path:models/marts",
+        result = dbt(["build", "--select", "path:models/intermediate", "path:models/marts",
                        "path:models/restricted", "source:identity", "--vars", json.dumps({"as_of_date": as_of})], tmp)
     manifest = json.loads((tmp / "target" / "manifest.json").read_text(encoding="utf-8"))
     return {"path": path, "result": result, "manifest": manifest}

@@ -14,11 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-
-from ingestion.contracts import load_contracts
-from ingestion.loader import load_entity
-from ingestion.mapping import load_mapping
-from ingestion.warehouse import connect
+from dbt_support import dbt, load_generated_company, write_crosswalk
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -32,43 +28,22 @@ ENGAGEMENT_MARTS = {"rpt_engagement_dimension_scores": "respondents", "rpt_enps"
 SELECT = ["path:models/marts/recruiting", "path:models/marts/engagement"]
 
 
-def _dbt(args: list[str], tmp: Path):
-    from dbt.cli.main import dbtRunner
-
-    common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-              "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
-    return dbtRunner().invoke([*args, *common])
-
-
 def _vars() -> str:
     return json.dumps({"as_of_date": (AS_OF + dt.timedelta(days=1)).isoformat()})
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> dict:
-    from ingestion.demo.generate import generate_company
-    from tests.test_dbt_core import _write_crosswalk
-
     tmp = tmp_path_factory.mktemp("marts_re")
-    path = tmp / "warehouse.duckdb"
-    generate_company(tmp / "landing", employees=EMPLOYEES, seed=SEED, as_of=AS_OF, attendance_days=1, im_days=1,
-                     progress=False)
-    contracts = load_contracts()
-    mapping = load_mapping(None, contracts)
-    con = connect(path)
-    try:
-        for contract in contracts.values():
-            load_entity(con, contract, mapping, tmp / "landing", b"test-key")
-    finally:
-        con.close()
+    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=1, im_days=1)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRM_WAREHOUSE", str(path))
-        staging = _dbt(["run", "--select", "path:models/staging", "--threads", "4"], tmp)
+        staging = dbt(["run", "--select", "path:models/staging", "--threads", "4"], tmp)
         assert staging.success, staging.exception
-        _write_crosswalk(path)
+        write_crosswalk(path)
         # The marts and what they need, in one invocation; the data tests of the upstream layers belong to
         # test_dbt_core.
-        result = _dbt(["build", "--select", *[f"+{s}" for s in SELECT], "--exclude", "path:models/staging",
+        result = dbt(["build", "--select", *[f"+{s}" for s in SELECT], "--exclude", "path:models/staging",
                        "path:models/intermediate,resource_type:test", "path:models/marts/core,resource_type:test",
                        "--threads", "4", "--vars", _vars()], tmp)
     return {"path": path, "result": result, "tmp": tmp}

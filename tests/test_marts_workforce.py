@@ -14,12 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from test_dbt_core import _dbt, _write_crosswalk
-
-from ingestion.contracts import load_contracts
-from ingestion.loader import load_entity
-from ingestion.mapping import load_mapping
-from ingestion.warehouse import connect
+from dbt_support import dbt, load_generated_company, write_crosswalk
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -32,20 +27,8 @@ OVERTIME_LIMIT = 36  # default of var overtime_monthly_limit_hours (PRC Labour L
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> dict:
-    from ingestion.demo.generate import generate_company
-
     tmp = tmp_path_factory.mktemp("marts_workforce")
-    path = tmp / "warehouse.duckdb"
-    generate_company(tmp / "landing", employees=EMPLOYEES, seed=SEED, as_of=AS_OF, attendance_days=40, im_days=30,
-                     progress=False)
-    contracts = load_contracts()
-    mapping = load_mapping(None, contracts)
-    con = connect(path)
-    try:
-        for contract in contracts.values():
-            load_entity(con, contract, mapping, tmp / "landing", b"test-key")
-    finally:
-        con.close()
+    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=40, im_days=30)
     # The same vars in every invocation: dbt then reuses the partial parse of the first one.
     vars_ = json.dumps({"as_of_date": AS_OF.isoformat()})
     # Models of the other layers are built, not tested (test_dbt_staging / test_dbt_core do that).
@@ -54,10 +37,10 @@ def warehouse(tmp_path_factory) -> dict:
                    for kind in ("test", "unit_test")]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRM_WAREHOUSE", str(path))
-        staging = _dbt(["run", "--select", "path:models/staging", "--vars", vars_], tmp)
+        staging = dbt(["run", "--select", "path:models/staging", "--vars", vars_], tmp)
         assert staging.success, staging.exception
-        _write_crosswalk(path)
-        result = _dbt(["build", "--select", "+path:models/marts/workforce", "+path:models/marts/compliance",
+        write_crosswalk(path)
+        result = dbt(["build", "--select", "+path:models/marts/workforce", "+path:models/marts/compliance",
                        "--exclude", "path:models/staging", *other_tests, "--vars", vars_], tmp)
     manifest = json.loads((tmp / "target" / "manifest.json").read_text(encoding="utf-8"))
     return {"path": path, "tmp": tmp, "result": result, "manifest": manifest}

@@ -14,7 +14,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from ingestion.warehouse import fetch_one
 from ml.identity.config import ResolverConfig
 from ml.identity.overrides import load_overrides
-from ml.identity.resolve import resolve
+from ml.identity.resolve import ResolutionResult, resolve
 from orchestration.assets.ingestion import OWNER
 from orchestration.resources import TRMResource
 
@@ -78,6 +78,25 @@ def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.Da
         raise
 
 
+def resolve_people(con: duckdb.DuckDBPyConnection, overrides_path: Path | None,
+                   run_id: str) -> tuple[pd.DataFrame, ResolutionResult, pd.DataFrame | None]:
+    """Resolve the staged person records and write the identity tables; returns (crosswalk, result, previous).
+
+    Keys of the previous crosswalk carry over; steward overrides at ``overrides_path`` (if it exists) win.
+    """
+    records = person_records(con)
+    previous = (con.execute(f"select record_id, person_key from {IDENTITY_SCHEMA}.person_crosswalk").df()
+                if _table_exists(con, IDENTITY_SCHEMA, "person_crosswalk") else None)
+    overrides = load_overrides(overrides_path) if overrides_path and overrides_path.exists() else None
+    result = resolve(records.drop(columns=["record_source", "source_record_id"]), ResolverConfig(progress=False),
+                     previous=previous, overrides=overrides, must_links=known_links(con))
+    crosswalk = records[["record_id", "record_source", "source_record_id"]].merge(
+        result.crosswalk, on="record_id", how="left", validate="one_to_one")
+    _write(con, crosswalk, result.pairs[["record_id_a", "record_id_b", "match_probability", "match_weight"]],
+           result.key_changes, run_id)
+    return crosswalk, result, previous
+
+
 @asset(
     key=AssetKey([IDENTITY_SCHEMA, "person_crosswalk"]),
     group_name="identity",
@@ -92,19 +111,9 @@ def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.Da
     ),
 )
 def person_crosswalk(context: AssetExecutionContext, trm: TRMResource) -> MaterializeResult:
-    overrides_path = Path(trm.home) / "identity_overrides.csv"
     with trm.connect() as con:
-        records = person_records(con)
-        links = known_links(con)
-        previous = (con.execute(f"select record_id, person_key from {IDENTITY_SCHEMA}.person_crosswalk").df()
-                    if _table_exists(con, IDENTITY_SCHEMA, "person_crosswalk") else None)
-        overrides = load_overrides(overrides_path) if overrides_path.exists() else None
-        result = resolve(records.drop(columns=["record_source", "source_record_id"]),
-                         ResolverConfig(progress=False), previous=previous, overrides=overrides, must_links=links)
-        crosswalk = records[["record_id", "record_source", "source_record_id"]].merge(
-            result.crosswalk, on="record_id", how="left", validate="one_to_one")
-        _write(con, crosswalk, result.pairs[["record_id_a", "record_id_b", "match_probability", "match_weight"]],
-               result.key_changes, context.run.run_id)
+        crosswalk, result, previous = resolve_people(con, Path(trm.home) / "identity_overrides.csv",
+                                                     context.run.run_id)
     per_source = crosswalk.groupby("record_source")["record_id"].count().to_dict()
     kept = 0 if previous is None else int(
         crosswalk.merge(previous, on="record_id", suffixes=("", "_prev"))

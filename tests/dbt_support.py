@@ -1,0 +1,54 @@
+"""Shared by the dbt tests: build a small generated company up to staging plus the identity crosswalk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from ingestion.contracts import load_contracts
+from ingestion.loader import load_entity
+from ingestion.mapping import load_mapping
+from ingestion.warehouse import connect
+
+DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+
+
+def dbt(args: list[str], tmp: Path):
+    """dbt in process, with target and logs under ``tmp`` (the warehouse comes from TRM_WAREHOUSE)."""
+    from dbt.cli.main import dbtRunner
+
+    common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+              "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
+    return dbtRunner().invoke([*args, *common])
+
+
+def load_generated_company(tmp: Path, employees: int, seed: int, as_of: dt.date, attendance_days: int,
+                           im_days: int) -> Path:
+    """Generate a demo company into ``tmp/landing`` and ingest every entity; returns the warehouse path."""
+    from ingestion.demo.generate import generate_company
+
+    path = tmp / "warehouse.duckdb"
+    generate_company(tmp / "landing", employees=employees, seed=seed, as_of=as_of,
+                     attendance_days=attendance_days, im_days=im_days, progress=False)
+    contracts = load_contracts()
+    mapping = load_mapping(None, contracts)
+    con = connect(path)
+    try:
+        for contract in contracts.values():
+            load_entity(con, contract, mapping, tmp / "landing", b"test-key")
+    finally:
+        con.close()
+    return path
+
+
+def write_crosswalk(path: Path) -> None:
+    """identity.person_crosswalk exactly as the Dagster identity asset writes it (needs staging built)."""
+    from orchestration.assets.identity import resolve_people
+
+    con = duckdb.connect(str(path))
+    try:
+        resolve_people(con, None, "test")
+    finally:
+        con.close()
