@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import duckdb
@@ -52,3 +53,28 @@ def write_crosswalk(path: Path) -> None:
         resolve_people(con, None, "test")
     finally:
         con.close()
+
+
+# DuckDB-only syntax that must stay out of models (engine specifics belong in dispatched macros).
+_NOT_PORTABLE = re.compile(
+    r"\b(list_\w+|unnest|string_split|regexp_split_to_array|generate_series|range)\s*\(|\b(qualify|median)\b",
+    re.I,
+)
+
+
+def assert_models_portable(folders: list[Path]) -> None:
+    for folder in folders:
+        for sql_file in folder.glob("*.sql"):
+            # Jinja comments and statements are not SQL (a `{% for k in range(n) %}` loop is fine).
+            sql = re.sub(r"\{#.*?#\}|\{%.*?%\}", "", sql_file.read_text(encoding="utf-8"), flags=re.S)
+            assert "::" not in sql, f"{sql_file.name}: `::` cast"
+            match = _NOT_PORTABLE.search(sql)
+            assert match is None, f"{sql_file.name}: {match.group(0) if match else ''}"
+
+
+def statuses_by_type(result) -> dict[str, list[str]]:
+    """dbt results of one invocation: resource type -> statuses."""
+    statuses: dict[str, list[str]] = {}
+    for r in result.result.results:
+        statuses.setdefault(r.node.resource_type, []).append(str(r.status))
+    return statuses

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from dbt_support import dbt, load_generated_company, write_crosswalk
+from dbt_support import assert_models_portable, dbt, load_generated_company, statuses_by_type, write_crosswalk
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -82,22 +82,14 @@ def test_one_yaml_per_folder_every_model_and_column_described():
 
 def test_models_stay_portable():
     """DuckDB-only syntax stays out of the models: engine specifics live in dispatched macros."""
-    for folder in LAYERS.values():
-        for sql_file in folder.glob("*.sql"):
-            sql = re.sub(r"\{#.*?#\}", "", sql_file.read_text(encoding="utf-8"), flags=re.S)
-            assert "::" not in sql, sql_file.name
-            assert not re.search(r"\bqualify\b", sql, re.I), sql_file.name
-            assert not re.search(r"\b(list_\w+|unnest|string_split|regexp_split_to_array)\s*\(", sql, re.I), \
-                sql_file.name
+    assert_models_portable(list(LAYERS.values()))
 
 
 # ------------------------------------------------------------------------------------------- built warehouse
 def test_build_succeeds_with_data_and_unit_tests(warehouse):
     result = warehouse["result"]
     assert result.success, result.exception
-    statuses: dict[str, list[str]] = {}
-    for r in result.result.results:
-        statuses.setdefault(r.node.resource_type, []).append(str(r.status))
+    statuses = statuses_by_type(result)
     built = {name for layer in LAYERS for name in _models(warehouse["manifest"], layer)}
     assert len(statuses["model"]) == len(built) and set(statuses["model"]) == {"success"}
     assert set(statuses["unit_test"]) == {"pass"} and len(statuses["unit_test"]) >= 5

@@ -8,7 +8,7 @@ with
 responses as (
 
     select *
-    from {{ ref('int_surveys__responses') }}
+    from {{ ref('int_surveys__response_departments') }}
     where survey_type = 'engagement_pulse'
         and dimension in ('fairness', 'development', 'recognition', 'communication')
         and score is not null
@@ -23,36 +23,6 @@ surveys as (
 
 ),
 
-job_spans as (
-
-    select person_key, department_id, valid_from, valid_to, job_history_id
-    from {{ ref('int_hris__job_spans') }}
-    where valid_to is null or valid_to > valid_from
-
-),
-
-with_department as (
-
-    select
-        r.response_id,
-        r.survey_id,
-        r.question_id,
-        r.dimension,
-        r.score,
-        r.respondent_source_id,
-        j.department_id,
-        row_number() over (
-            partition by r.response_id order by j.valid_from desc, j.job_history_id desc
-        ) as span_rank
-    from responses as r
-    left join job_spans as j
-        on j.person_key = r.respondent_person_key
-        and r.respondent_person_key <> {{ unknown_person_key() }}
-        and j.valid_from <= r.submitted_date_utc
-        and (j.valid_to is null or j.valid_to > r.submitted_date_utc)
-
-),
-
 answers as (
 
     select
@@ -63,8 +33,7 @@ answers as (
                 "row_number() over (partition by survey_id, department_id, question_id order by response_id)",
                 dbt.type_string())]) }}
         ) as respondent_ref
-    from with_department
-    where span_rank = 1
+    from responses
 
 ),
 
