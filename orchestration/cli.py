@@ -118,10 +118,19 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
-    from ml.identity.cli import main as resolve_main
+# Subcommands with parsers of their own (usable on any file, without the warehouse): `trm NAME -h` shows theirs.
+DELEGATED = {
+    "resolve": ("ml.identity.cli", "resolve any person CSV to stable person keys: trm resolve IN.csv OUT.csv"),
+    "sentiment": ("ml.sentiment.cli", "score any CSV's text column: trm sentiment IN.csv OUT.csv --text-column text"),
+    "attrition": ("ml.attrition.cli", "attrition model on any feature table: trm attrition evaluate FEATURES.csv "
+                                      "--label COLUMN"),
+}
 
-    return resolve_main(args.resolve_args)
+
+def _run_delegated(name: str, argv: list[str]) -> int:
+    import importlib
+
+    return importlib.import_module(DELEGATED[name][0]).main(argv)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,12 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     run.set_defaults(func=_cmd_run)
 
-    resolve = sub.add_parser(
-        "resolve", add_help=False,
-        help="resolve any person CSV to stable person keys: trm resolve IN.csv OUT.csv (trm resolve -h for options)",
-    )
-    resolve.add_argument("resolve_args", nargs=argparse.REMAINDER)
-    resolve.set_defaults(func=_cmd_resolve)
+    for name, (_module, help_text) in DELEGATED.items():
+        sub.add_parser(name, add_help=False, help=f"{help_text} (trm {name} -h for options)")
 
     sql = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
     sql.add_argument("query")
@@ -160,10 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["resolve"]:  # its own parser, so `trm resolve -h` shows the resolver's options
-        from ml.identity.cli import main as resolve_main
-
-        return resolve_main(argv[1:])
+    if argv[:1] and argv[0] in DELEGATED:  # their own parsers, so `trm resolve -h` shows the resolver's options
+        return _run_delegated(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     return args.func(args, Settings.from_env())
 

@@ -1,5 +1,5 @@
-{#- ATS candidate profiles with their person_key and the person_key of the referring employee. No names,
-    emails or phones. -#}
+{#- ATS candidate profiles with their person_key and the person_key of the referring employee, and the
+    profile attributes talent pools and tags use (skills, experience, city). No names, emails or phones. -#}
 with
 
 candidates as (
@@ -26,7 +26,9 @@ select
     case when c.referrer_employee_id is not null then coalesce(r.person_key, {{ unknown_person_key() }})
     end as referrer_person_key,
     c.has_contact_consent,
-    c.years_experience
+    c.years_experience,
+    lower(c.skills) as skills,
+    c.city
 from candidates as c
 left join crosswalk as x
     on x.record_source = 'ats__candidates'

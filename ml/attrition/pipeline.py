@@ -1,0 +1,78 @@
+"""The two candidate models and their calibration.
+
+Both candidates take ``TablePreparer`` output (typed columns) and weight classes as balanced, so that a 15%
+leaver rate does not make "nobody leaves" the easiest answer. Balanced weights distort probabilities; the
+calibration step (fitted on held-out folds, without weights) maps scores back to real rates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+
+from .preprocess import FeaturePlan
+
+LOGISTIC = "logistic_regression"
+BOOSTING = "hist_gradient_boosting"
+CANDIDATES = (LOGISTIC, BOOSTING)
+# Isotonic calibration is a step function with one step per distinct score; with few positives per calibration
+# fold it overfits, the two-parameter sigmoid does not.
+ISOTONIC_MIN_POSITIVES = 250
+
+
+def _logistic(plan: FeaturePlan, random_state: int) -> Pipeline:
+    numeric = [*plan.numeric, *plan.dates]
+    encode = ColumnTransformer([
+        ("numeric", Pipeline([("impute", SimpleImputer(strategy="median", add_indicator=True)),
+                              ("scale", StandardScaler())]), numeric),
+        ("categorical", OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=plan.min_frequency,
+                                      max_categories=plan.max_categories, sparse_output=False),
+         list(plan.categorical)),
+    ], remainder="drop")
+    # L2 with C=0.1: one-hot levels and correlated HR tenure columns make unregularised weights unstable.
+    model = LogisticRegression(C=0.1, class_weight="balanced", max_iter=2000, random_state=random_state)
+    return Pipeline([("encode", encode), ("model", model)])
+
+
+def _boosting(plan: FeaturePlan, random_state: int) -> Pipeline:
+    numeric = [*plan.numeric, *plan.dates]
+    encode = ColumnTransformer([
+        ("numeric", "passthrough", numeric),  # trees split on missing values natively: no imputation
+        ("categorical", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                                       min_frequency=plan.min_frequency, max_categories=plan.max_categories),
+         list(plan.categorical)),
+    ], remainder="drop")
+    categorical = np.r_[np.zeros(len(numeric), bool), np.ones(len(plan.categorical), bool)]
+    # Shallow, slow-learning and L2-regularised: HR tables are small; no early stopping, so results do not
+    # depend on an internal random validation split.
+    model = HistGradientBoostingClassifier(
+        learning_rate=0.05, max_iter=200, max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=1.0,
+        categorical_features=categorical if categorical.any() else None, early_stopping=False,
+        class_weight="balanced", random_state=random_state)
+    return Pipeline([("encode", encode), ("model", model)])
+
+
+def make_candidate(name: str, plan: FeaturePlan, random_state: int = 0) -> Pipeline:
+    """An unfitted ``encode → model`` pipeline for a candidate name in ``CANDIDATES``."""
+    builders = {LOGISTIC: _logistic, BOOSTING: _boosting}
+    if name not in builders:
+        raise ValueError(f"unknown model {name!r}; choose one of {', '.join(CANDIDATES)}")
+    return builders[name](plan, random_state)
+
+
+def calibration_method(n_positives: int, n_calibration_folds: int) -> str:
+    """"isotonic" when each calibration fold holds enough positives, else "sigmoid"."""
+    return "isotonic" if n_positives / max(n_calibration_folds, 1) >= ISOTONIC_MIN_POSITIVES else "sigmoid"
+
+
+def make_calibrated(estimator: Pipeline, method: str, splits: list[tuple[np.ndarray, np.ndarray]]
+                    ) -> CalibratedClassifierCV:
+    """Calibrated on the given (train, calibration) splits of whatever data it is fitted on; one model per
+    split, probabilities averaged."""
+    return CalibratedClassifierCV(estimator, method=method, cv=splits, ensemble=True)

@@ -1,0 +1,213 @@
+"""dbt talent-review and relationships marts (models/marts/talent_review, models/marts/relationships) and their
+intermediate models (_int_talent__models.yml), built on a small generated company the way test_marts_workforce.py
+builds one (staging, in-process identity crosswalk, then the models). Checks the build (models, data tests, unit
+tests), documentation and portability, the 9-box against the reviews, department roll-ups against the headcount,
+succession coverage against the plans, and referral counts against the ATS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from dbt_support import assert_models_portable, dbt, load_generated_company, statuses_by_type, write_crosswalk
+
+ROOT = Path(__file__).resolve().parents[1]
+DBT_DIR = ROOT / "dbt_project"
+FOLDERS = {"talent_review": DBT_DIR / "models" / "marts" / "talent_review",
+           "relationships": DBT_DIR / "models" / "marts" / "relationships"}
+INTERMEDIATE = DBT_DIR / "models" / "intermediate"
+INTERMEDIATE_YML = INTERMEDIATE / "_int_talent__models.yml"
+AS_OF = dt.date(2026, 10, 31)  # last day of the generated history
+EMPLOYEES, SEED = 150, 16  # a seed whose referrers leave after their referrals are hired
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("marts_talent_relationships")
+    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=10, im_days=10)
+    # The same vars in every invocation: dbt then reuses the partial parse of the first one.
+    vars_ = json.dumps({"as_of_date": AS_OF.isoformat()})
+    # Staging is built by the first invocation; the other parents are built, not tested (their own test modules
+    # do that); our intermediate models' tests do run.
+    other_tests = ["path:models/staging"] + [f"{layer},resource_type:{kind}" for layer in
+                   ("path:models/intermediate/_int__models.yml", "path:models/marts/core",
+                    "path:models/marts/workforce", "path:tests")
+                   for kind in ("test", "unit_test")]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRM_WAREHOUSE", str(path))
+        staging = dbt(["run", "--select", "path:models/staging", "--vars", vars_], tmp)
+        assert staging.success, staging.exception
+        write_crosswalk(path)
+        # dim_person and fct_headcount_daily are what the relationships and reconciliation tests compare with;
+        # "buildable" keeps only tests whose parents are all built here.
+        result = dbt(["build", "--select", "+path:models/marts/talent_review", "+path:models/marts/relationships",
+                      "+dim_person", "+fct_headcount_daily", "--exclude", *other_tests,
+                      "--indirect-selection", "buildable", "--vars", vars_], tmp)
+    manifest = json.loads((tmp / "target" / "manifest.json").read_text(encoding="utf-8"))
+    return {"path": path, "tmp": tmp, "result": result, "manifest": manifest}
+
+
+@pytest.fixture(scope="module")
+def db(warehouse):
+    con = duckdb.connect(str(warehouse["path"]), read_only=True)
+    yield con
+    con.close()
+
+
+def _scalar(con, sql: str, params=None):
+    return con.execute(sql, params or []).fetchone()[0]
+
+
+def _intermediate_models() -> set[str]:
+    return {m["name"] for m in yaml.safe_load(INTERMEDIATE_YML.read_text(encoding="utf-8"))["models"]}
+
+
+def _models(manifest: dict) -> dict[str, dict]:
+    prefixes = tuple(f"models/marts/{folder}/" for folder in FOLDERS)
+    ours = _intermediate_models()
+    return {n["name"]: n for n in manifest["nodes"].values()
+            if n["resource_type"] == "model"
+            and (n["original_file_path"].startswith(prefixes) or n["name"] in ours)}
+
+
+# ------------------------------------------------------------------------------------------- static checks
+def test_one_yaml_per_folder_every_model_and_column_described():
+    for folder in FOLDERS.values():
+        ymls = sorted(folder.glob("*.yml"))
+        assert len(ymls) == 1, folder
+        spec = yaml.safe_load(ymls[0].read_text(encoding="utf-8"))
+        documented = {m["name"]: m for m in spec["models"]}
+        assert set(documented) == {p.stem for p in folder.glob("*.sql")}, folder
+        for model in documented.values():
+            assert "grain" in model.get("description", "").lower(), model["name"]
+            assert model["columns"] and all(c.get("description") for c in model["columns"]), model["name"]
+            assert "no_direct_identifier_columns" in model.get("data_tests", []), model["name"]
+        assert spec.get("unit_tests"), folder
+        assert (folder / "README.md").exists(), folder
+    # Our intermediate models: one YAML of their own, every model file documented, keys tested.
+    for name in _intermediate_models():
+        assert (INTERMEDIATE / f"{name}.sql").exists(), name
+
+
+def test_models_stay_portable(tmp_path):
+    assert_models_portable(list(FOLDERS.values()))
+    for name in _intermediate_models():  # only ours: the intermediate folder is shared
+        shutil.copy(INTERMEDIATE / f"{name}.sql", tmp_path)
+    assert_models_portable([tmp_path])
+
+
+def test_unit_tests_cover_the_non_obvious_calculations():
+    names = set()
+    for folder in FOLDERS.values():
+        spec = yaml.safe_load(next(folder.glob("*.yml")).read_text(encoding="utf-8"))
+        names |= {(u["model"], u["name"]) for u in spec["unit_tests"]}
+    models = {model for model, _ in names}
+    assert {"fct_nine_box_placements", "fct_succession_nominations", "rpt_succession_coverage", "fct_referrals",
+            "rpt_referrer_exit_impact", "rpt_referral_team_concentration"} <= models
+
+
+# ------------------------------------------------------------------------------------------- built warehouse
+def test_build_succeeds_with_data_and_unit_tests(warehouse):
+    result = warehouse["result"]
+    assert result.success, result.exception
+    statuses = statuses_by_type(result)
+    assert set(statuses["model"]) == {"success"}
+    built = {r.node.name for r in result.result.results if r.node.resource_type == "model"}
+    assert set(_models(warehouse["manifest"])) <= built
+    ran = {r.node.name for r in result.result.results if r.node.resource_type == "unit_test"}
+    assert set(statuses["unit_test"]) == {"pass"} and len(ran) >= 9
+    assert set(statuses["test"]) <= {"pass", "warn"} and len(statuses["test"]) >= 150
+    tests = {r.node.name for r in result.result.results if r.node.resource_type == "test"}
+    for reconciliation in ("rpt_talent_review_department_employees_match_headcount",
+                           "rpt_talent_review_people_match_dim_person_employees",
+                           "fct_referrals_match_referred_candidates",
+                           "rpt_referrer_exit_impact_employed_at_exit_matches_referrals"):
+        assert reconciliation in tests
+
+
+def test_every_built_column_is_documented(warehouse, db):
+    for name, node in _models(warehouse["manifest"]).items():
+        actual = [r[0] for r in db.execute(
+            "select column_name from information_schema.columns where table_schema = 'main' and table_name = ? "
+            "order by ordinal_position", [name]).fetchall()]
+        assert actual and list(node["columns"]) == actual, name
+
+
+def test_nine_box_reconciles_with_the_reviews(db):
+    reviewed = _scalar(db, """select count(distinct person_key) from main.int_hris__performance_reviews
+                              where person_key <> '-1' and review_date <= ?""", [AS_OF])
+    latest = _scalar(db, "select count(*) from main.fct_nine_box_placements where is_latest_review")
+    assert latest == reviewed > 0
+    # Every placed review sits in the box its ratings say (default bands: 4-5 high, 3 moderate, 1-2 low).
+    assert _scalar(db, """select count(*) from main.fct_nine_box_placements
+                          where is_placed and nine_box <> 3 * (case potential_rating when 'high' then 2
+                                                               when 'medium' then 1 else 0 end)
+                              + case when performance_rating >= 4 then 3 when performance_rating = 3 then 2 else 1 end
+                          """) == 0
+    # The department distribution counts each current employee's latest placement once.
+    placed_now = _scalar(db, """select count(*) from main.fct_nine_box_placements as f
+                                inner join main.rpt_talent_review_people as p on p.person_key = f.person_key
+                                where f.is_latest_review and f.is_placed""")
+    boxes = _scalar(db, "select sum(" + " + ".join(f"box_{b}_employees" for b in range(1, 10))
+                    + ") from main.rpt_talent_review_department")
+    assert boxes == placed_now > 0
+    # Stars and underperformers both exist in a believable company.
+    spread = dict(db.execute("select nine_box, count(*) from main.fct_nine_box_placements "
+                             "where is_placed group by nine_box").fetchall())
+    assert spread.get(9, 0) > 0 and spread.get(1, 0) > 0 and spread.get(5, 0) == max(spread.values())
+
+
+def test_department_roll_up_equals_headcount_and_dim_person(db):
+    employees = _scalar(db, "select sum(employees) from main.rpt_talent_review_department")
+    daily = _scalar(db, "select sum(headcount) from main.fct_headcount_daily where date_day = ?", [AS_OF])
+    people = _scalar(db, "select count(*) from main.dim_person where lifecycle_stage in ('employee', 'rehired')")
+    assert employees == daily == people > 0
+    # 1:1s: about one a month per employee in the demo company, never negative.
+    per_month = _scalar(db, """select sum(one_on_ones_last_90_days) * 30.4375 / (sum(employees_with_manager) * 90.0)
+                               from main.rpt_talent_review_department""")
+    assert 0.3 <= per_month <= 3
+
+
+def test_succession_coverage_follows_the_plans(db):
+    positions = _scalar(db, "select count(distinct position_id) from main.stg_hris__succession_plans "
+                            "where updated_date <= ?", [AS_OF])
+    assert _scalar(db, "select count(*) from main.rpt_succession_coverage") == positions > 0
+    assert _scalar(db, "select sum(key_positions) from main.rpt_talent_review_department") == positions
+    # Only employed successors cover a position.
+    assert _scalar(db, """select count(*) from main.rpt_succession_coverage as c
+                          where c.is_covered <> exists (
+                              select 1 from main.fct_succession_nominations as n
+                              inner join main.rpt_talent_review_people as p on p.person_key = n.successor_person_key
+                              where n.position_id = c.position_id and n.readiness = 'ready_now'
+                                  and not n.is_incumbent_nomination)""") == 0
+
+
+def test_referrals_match_the_ats(db):
+    referred = _scalar(db, "select count(*) from main.stg_ats__candidates where referrer_employee_id is not null")
+    assert _scalar(db, "select count(*) from main.fct_referrals") == referred > 0
+    hired = _scalar(db, """select count(distinct c.candidate_id) from main.stg_ats__candidates as c
+                           inner join main.stg_ats__applications as a on a.candidate_id = c.candidate_id
+                           where c.referrer_employee_id is not null and a.current_stage = 'hired'""")
+    assert _scalar(db, "select count(*) from main.fct_referrals where is_hired") == hired > 0
+    # Referred employees now = members counted in the department concentration roll-up (linked referrers).
+    current = _scalar(db, """select count(*) from main.fct_referrals
+                             where is_referral_of_current_employment and referrer_person_key <> '-1'""")
+    assert _scalar(db, "select sum(referred_members) from main.rpt_referral_team_concentration "
+                       "where team_type = 'department'") == current
+    assert _scalar(db, """select count(*) from main.rpt_referral_team_concentration
+                          where is_concentrated and (referred_share < 0.2 or referred_members < 3)""") == 0
+
+
+def test_referrer_exit_impact_adds_up(db):
+    at_exit = _scalar(db, "select count(*) from main.fct_referrals where is_referred_employed_at_referrer_exit")
+    impact = db.execute("""select count(*), sum(referred_employed_at_exit), sum(referred_left_within_12_months),
+                                  min(baseline_left_12_month_rate), max(baseline_left_12_month_rate)
+                           from main.rpt_referrer_exit_impact""").fetchone()
+    assert impact[0] > 0 and impact[1] == at_exit
+    assert impact[2] <= impact[1]
+    assert impact[3] is None or 0 <= impact[3] <= impact[4] <= 1
