@@ -6,10 +6,24 @@ from dagster import Definitions, in_process_executor
 
 from ingestion.contracts import load_contracts
 from ingestion.mapping import load_mapping
+from orchestration.assets.attrition import (
+    attrition_drift,
+    attrition_features,
+    attrition_model,
+    attrition_scores,
+)
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource
 from orchestration.assets.identity import person_crosswalk
 from orchestration.assets.ingestion import build_ingestion_assets
-from orchestration.jobs import ingestion_job, landing_sensor, nightly_job, nightly_schedule
+from orchestration.assets.sentiment import comment_sentiment, message_sentiment
+from orchestration.jobs import (
+    ingestion_job,
+    landing_sensor,
+    nightly_job,
+    nightly_schedule,
+    retrain_job,
+    weekly_retrain_schedule,
+)
 from orchestration.resources import TRMResource
 from orchestration.settings import Settings
 
@@ -19,10 +33,11 @@ def build_definitions(settings: Settings) -> Definitions:
     mapping = load_mapping(settings.mapping, contracts)
     ingestion_assets, ingestion_checks = build_ingestion_assets(contracts)
     return Definitions(
-        assets=[*ingestion_assets, *build_dbt_assets(), person_crosswalk],
-        asset_checks=[*ingestion_checks],
-        jobs=[ingestion_job, nightly_job],
-        schedules=[nightly_schedule(settings)],
+        assets=[*ingestion_assets, *build_dbt_assets(), person_crosswalk, message_sentiment, comment_sentiment,
+                attrition_features, attrition_model, attrition_scores],
+        asset_checks=[*ingestion_checks, attrition_drift],
+        jobs=[ingestion_job, nightly_job, retrain_job],
+        schedules=[nightly_schedule(settings), weekly_retrain_schedule(settings)],
         sensors=[landing_sensor(settings, mapping)],
         resources={"trm": TRMResource.from_settings(settings), "dbt": dbt_resource()},
         # DuckDB allows one writer per file: steps run one after another in one process.

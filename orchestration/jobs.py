@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from dagster import (
+    AssetKey,
     AssetSelection,
     DefaultScheduleStatus,
     DefaultSensorStatus,
@@ -26,12 +27,30 @@ ingestion_job = define_asset_job(
     selection=AssetSelection.groups("ingestion"),
     description="Load new landing files of every source into the raw schema.",
 )
-# The nightly job grows with each layer (staging, identity, marts, ML, checks, publish); today it is ingestion.
+# Retraining is weekly; the nightly scores use the latest registered model (the first night trains one).
+ATTRITION_MODEL = AssetKey(["ml", "attrition_model"])
 nightly_job = define_asset_job(
     "nightly",
-    selection=AssetSelection.all(),
-    description="The whole pipeline end to end, as the nightly schedule and `trm run` execute it.",
+    selection=AssetSelection.all() - AssetSelection.assets(ATTRITION_MODEL),
+    description="The whole pipeline end to end (ingestion, staging, identity, marts, ML scoring, marts on the "
+                "scores), as the nightly schedule and `trm run` execute it.",
 )
+retrain_job = define_asset_job(
+    "weekly_retrain",
+    selection=AssetSelection.assets(AssetKey(["ml", "attrition_features"]), ATTRITION_MODEL),
+    description="Rebuild the attrition feature snapshots and retrain, validate and register the attrition model.",
+)
+
+
+def weekly_retrain_schedule(settings: Settings) -> ScheduleDefinition:
+    return ScheduleDefinition(
+        name="weekly_retrain_schedule",
+        job=retrain_job,
+        cron_schedule=settings.retrain_cron,
+        execution_timezone=settings.timezone,
+        default_status=DefaultScheduleStatus.RUNNING,
+        description=f"Retrains the attrition model at `{settings.retrain_cron}` ({settings.timezone}).",
+    )
 
 
 def nightly_schedule(settings: Settings) -> ScheduleDefinition:

@@ -24,6 +24,7 @@ class Settings:
     timezone: str
     nightly_cron: str
     sensor_settle_seconds: int
+    retrain_cron: str = "0 4 * * 0"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,6 +41,7 @@ class Settings:
             timezone=os.environ.get("TRM_TIMEZONE", "Asia/Shanghai"),
             nightly_cron=os.environ.get("TRM_NIGHTLY_CRON", "0 2 * * *"),
             sensor_settle_seconds=int(os.environ.get("TRM_SENSOR_SETTLE_SECONDS", "30")),
+            retrain_cron=os.environ.get("TRM_RETRAIN_CRON", "0 4 * * 0"),
         )
 
     @classmethod

@@ -21,6 +21,16 @@ EMPLOYEES_ZH = (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_sentiment_model(tmp_path_factory):
+    """One trained sentiment model for the whole session (training takes tens of seconds), not one per test."""
+    import os
+
+    if "TRM_SENTIMENT_MODEL_DIR" not in os.environ:
+        os.environ["TRM_SENTIMENT_MODEL_DIR"] = str(tmp_path_factory.mktemp("sentiment_model"))
+    yield
+
+
 @pytest.fixture(scope="session")
 def contracts():
     return load_contracts()
@@ -89,3 +99,25 @@ def write_landing(landing: Path) -> Path:
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
     return write_landing(tmp_path / "landing")
+
+
+@pytest.fixture(scope="session")
+def nightly_run(tmp_path_factory):
+    """The nightly job run once, in process, on the hand-written landing folder: (settings, result).
+
+    Shared because a full run builds every dbt model and test (minutes); the first night keeps IM text (a long
+    retention) so tests can see it minimised on a later run. Tests that run more jobs on it go after the
+    assertions that need the first night's state.
+    """
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import build_definitions
+    from orchestration.settings import Settings
+
+    home = tmp_path_factory.mktemp("nightly")
+    settings = Settings.for_home(home, landing=write_landing(home / "landing"), sensor_settle_seconds=0)
+    result = build_definitions(settings).resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False,
+        run_config={"ops": {"ml__message_sentiment": {"config": {"im_text_retention_days": 100_000}}}})
+    return settings, result
+

@@ -22,7 +22,8 @@ def test_definitions_load_with_every_source_entity(settings, contracts):
     assert {AssetKey(["raw", name]) for name in contracts} <= keys
     for key in keys:
         node = graph.get(key)
-        assert node.group_name in {"ingestion", "staging", "identity", "intermediate", "marts", "restricted"}, key
+        assert node.group_name in {"ingestion", "staging", "identity", "intermediate", "marts", "restricted",
+                                   "ml"}, key
         assert node.owners and node.description, key
     assert AssetKey(["stg_hris__employees"]) in keys
     assert graph.get(AssetKey(["stg_hris__employees"])).group_name == "staging"
@@ -39,9 +40,8 @@ def test_the_module_level_definitions_import():
     assert definitions.defs.resolve_job_def("nightly")
 
 
-def test_nightly_job_runs_in_process_and_reports_counts(settings):
-    defs = build_definitions(settings)
-    result = defs.resolve_job_def("nightly").execute_in_process(instance=DagsterInstance.ephemeral())
+def test_nightly_job_runs_in_process_and_reports_counts(nightly_run):
+    _settings, result = nightly_run  # the nightly job run in process on the landing fixture (conftest)
     assert result.success
     # Ingestion, then dbt staging built on top of it, then identity resolution over staging.
     assert result.asset_materializations_for_node("dbt_staging")

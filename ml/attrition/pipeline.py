@@ -8,6 +8,7 @@ calibration step (fitted on held-out folds, without weights) maps scores back to
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -40,10 +41,28 @@ def _logistic(plan: FeaturePlan, random_state: int) -> Pipeline:
     return Pipeline([("encode", encode), ("model", model)])
 
 
+class EmptyColumnFiller(TransformerMixin, BaseEstimator):
+    """Fills columns that were entirely missing at fit time with 0 (shape kept).
+
+    Trees handle missing values natively, but HistGradientBoosting fails to bin a column with no value at all
+    (scikit-learn 1.9), which happens when a source starts later than the earliest training snapshots."""
+
+    def fit(self, X, y=None):  # noqa: N803 - scikit-learn's argument names
+        values = np.asarray(X, dtype=float)
+        self.empty_ = np.isnan(values).all(axis=0) if values.size else np.zeros(values.shape[1], bool)
+        return self
+
+    def transform(self, X):  # noqa: N803
+        values = np.array(X, dtype=float, copy=True)
+        values[:, self.empty_] = 0.0
+        return values
+
+
 def _boosting(plan: FeaturePlan, random_state: int) -> Pipeline:
     numeric = [*plan.numeric, *plan.dates]
     encode = ColumnTransformer([
-        ("numeric", "passthrough", numeric),  # trees split on missing values natively: no imputation
+        # Trees split on missing values natively: no imputation (only never-observed columns are filled).
+        ("numeric", EmptyColumnFiller(), numeric),
         ("categorical", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
                                        min_frequency=plan.min_frequency, max_categories=plan.max_categories),
          list(plan.categorical)),

@@ -93,13 +93,18 @@ def _dbt_multi_asset(name: str, select: str, exclude: str | None):
     return _models
 
 
+AFTER_ML_TAG = "after_ml"
+
+
 def build_dbt_assets() -> list:
-    """Staging models in one step; everything built on the identity crosswalk (intermediate, marts,
-    restricted) in a second, so the Python identity asset can sit between them."""
+    """Three dbt steps around the Python assets: staging; everything built on the identity crosswalk
+    (intermediate, marts, restricted) so the identity asset sits between them; and the marts on the ML
+    assets' outputs (tag after_ml: risk, team health), so scoring sits between the marts and those."""
     manifest = ensure_manifest()
     assets = [_dbt_multi_asset("dbt_staging", "path:models/staging", None)]
     if _has_models_outside_staging(manifest):
-        assets.append(_dbt_multi_asset("dbt_warehouse", "fqn:*", "path:models/staging"))
+        assets.append(_dbt_multi_asset("dbt_warehouse", "fqn:*", f"path:models/staging tag:{AFTER_ML_TAG}"))
+        assets.append(_dbt_multi_asset("dbt_after_ml", f"tag:{AFTER_ML_TAG}", None))
     return assets
 
 
