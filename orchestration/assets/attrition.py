@@ -26,8 +26,9 @@ from dagster import (
 )
 
 from ingestion.warehouse import fetch_one
-from ml.attrition import ModelRegistry, train_final
+from ml.attrition import ModelRegistry
 from ml.attrition.features import CONTEXT_COLUMNS, build_snapshots, label_column, snapshot_info
+from ml.attrition.holdout import select_and_train
 from orchestration.assets.ingestion import OWNER
 from orchestration.assets.sentiment import ML_SCHEMA, table_exists
 from orchestration.resources import TRMResource
@@ -76,6 +77,8 @@ SCORE_SCHEMA = ("person_key varchar, snapshot_date date, model_version varchar, 
                 "risk_score double, risk_percentile integer, risk_band varchar, driver_1 varchar, driver_2 varchar, "
                 "driver_3 varchar, suggested_actions varchar, scored_at timestamp with time zone, run_id varchar")
 MIN_LABELLED_EXITS = 20
+# Validation period: the last 6 labelled month ends; training snapshots end 6 months (the horizon) before it.
+VALIDATION_SNAPSHOTS = 6
 
 
 class InsufficientHistory(ValueError):
@@ -92,10 +95,12 @@ def train_and_register(trm: TRMResource, log) -> tuple[object, dict]:
             f"some stayers; the history has {len(frame):,} labelled rows with {exits} exits. Snapshots need 12 "
             f"months of HRIS history before them and {HORIZON_MONTHS} months after to be labelled.")
     log.info(f"training on {len(frame):,} labelled snapshots ({int(frame[LABEL].sum()):,} voluntary exits)")
-    trained = train_final(frame, LABEL, time_column="snapshot_date", exclude=EXCLUDED,
-                          horizon_months=HORIZON_MONTHS)
-    version = registry(trm).save_trained(trained, extra={"horizon_months": HORIZON_MONTHS})
-    return version, trained.metadata()
+    result = select_and_train(frame, LABEL, exclude=EXCLUDED, horizon_months=HORIZON_MONTHS,
+                              validation_snapshots=VALIDATION_SNAPSHOTS)
+    fields = result.registry_fields()
+    fields["extra"]["horizon_months"] = HORIZON_MONTHS
+    version = registry(trm).save(result.model, **fields)
+    return version, version.metadata
 
 
 @asset(
@@ -145,11 +150,14 @@ def attrition_features(context: AssetExecutionContext, trm: TRMResource) -> Mate
 
 
 def _metric_metadata(meta: dict) -> dict:
+    """Out-of-time validation metrics of a registered model, for the Dagster UI."""
     metrics = meta.get("metrics") or {}
     out = {f"validation_{k}": float(v) for k, v in metrics.items() if isinstance(v, int | float)}
     out["chosen_model"] = meta.get("chosen_model", "")
     out["training_window"] = " … ".join(meta.get("training_window") or [])
     out["validation"] = MetadataValue.json(meta.get("validation") or {})
+    out["candidates"] = MetadataValue.json(meta.get("candidates") or {})
+    out["metrics_by_slice"] = MetadataValue.json(meta.get("slices") or {})
     return out
 
 
@@ -160,8 +168,9 @@ def _metric_metadata(meta: dict) -> dict:
     kinds={"python", "scikitlearn"},
     deps=[FEATURES_KEY],
     description=(
-        "Weekly retraining: logistic regression vs gradient boosting chosen by time-based validation (earlier "
-        "snapshots train, later ones validate, with a gap of the 6-month horizon), then calibrated and saved to "
+        "Weekly retraining: logistic regression vs gradient boosting chosen on a time-based hold-out (snapshots "
+        "whose 6-month label closed before the last 6 labelled month ends train, those 6 validate), the winner "
+        "refitted on all labelled snapshots, calibrated and saved to "
         "the registry ($TRM_HOME/models/attrition/vNNNN) with ROC AUC, PR AUC, Brier score and top-decile lift, "
         "overall and by gender and age band."
     ),
