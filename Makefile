@@ -40,6 +40,8 @@ demo: install
 	@echo
 	@echo "Done. Landing files: $(TRM_HOME)/landing   Warehouse: $(TRM_HOME)/warehouse.duckdb"
 	@echo "Try:  $(BIN)/trm sql \"select entity, count(*) from raw.quarantine group by 1\"   or   make ui"
+	@echo "      $(BIN)/trm sql \"select risk_rank, risk_band, driver_1, suggested_actions from rpt_attrition_watch_list order by risk_rank limit 10\""
+	@echo "      $(BIN)/trm sql \"select pool_name, members, active_share, application_rate from rpt_talent_pool_summary\""
 
 test: install
 	$(BIN)/python -m pytest
@@ -55,6 +57,10 @@ bench: install
 	$(BIN)/python benchmarks/bench_generate.py
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_identity.py --records 10000 100000
+	$(BIN)/python benchmarks/bench_sentiment.py
+	$(BIN)/python benchmarks/bench_attrition_evaluate.py
+	@test -f $(TRM_HOME)/warehouse.duckdb && $(BIN)/python benchmarks/bench_attrition_demo.py \
+		--warehouse $(TRM_HOME)/warehouse.duckdb || echo "bench_attrition_demo: run make demo first"
 
 clean:
 	rm -rf $(TRM_HOME)

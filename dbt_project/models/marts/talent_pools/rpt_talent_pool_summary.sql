@@ -1,6 +1,6 @@
 {#- One row per talent pool on the as-of date: size, activity, movement over the last 30 days, and
     conversion of the members who joined within the history window. Conversion is measured on mature
-    memberships only - those that started at least var('talent_pool_conversion_days') (default 180) before
+    memberships only - those that started at least var('talent_pool_conversion_days') (default 90) before
     the as-of date - so recent joiners, who had no time to apply, do not dilute the rate: application_rate =
     mature memberships with an application within that many days of joining / mature memberships, hire_rate
     likewise with a hire. -#}
