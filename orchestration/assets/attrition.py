@@ -249,6 +249,7 @@ def attrition_scores(context: AssetExecutionContext, trm: TRMResource) -> Materi
         except Exception:
             con.execute("rollback")
             raise
+    with trm.connect(read_only=True) as con:  # a new connection: see score_new in sentiment.py
         history = fetch_one(con, f"select count(distinct snapshot_date) from {ML_SCHEMA}.attrition_scores")[0]
     top = scores.nlargest(10, "risk_score")[["person_key", "risk_score", "driver_1", "suggested_actions"]]
     return MaterializeResult(metadata={

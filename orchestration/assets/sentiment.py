@@ -108,6 +108,25 @@ def _distribution(frame: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in frame["sentiment"].value_counts().items()} if len(frame) else {}
 
 
+def score_new(trm: TRMResource, table: str, key: str, query: str, text_column: str,
+              keep: list[str], key_types: dict[str, str], log) -> pd.DataFrame:
+    """Score the texts not scored yet and store them; returns what was scored this run.
+
+    Each step opens its own connection: the file is not held while the model works, and (DuckDB 2.0) a large
+    insert committed on a connection was seen as empty by later queries on that same connection.
+    """
+    with trm.connect(read_only=True) as con:
+        todo = _unscored(con, query, table, key)
+    log.info(f"{len(todo):,} texts to score for {ML_SCHEMA}.{table}")
+    with trm.connect() as con:
+        if len(todo):
+            scored = score_frame(todo[text_column], model_dir(trm))
+            _append(con, table, pd.concat([todo[keep], scored[SCORE_COLUMNS]], axis=1), key)
+            return scored
+        _ensure_empty_table(con, table, key_types)
+    return pd.DataFrame(columns=["sentiment"])
+
+
 @asset(
     key=AssetKey([ML_SCHEMA, "message_sentiment"]),
     group_name="ml",
@@ -123,26 +142,19 @@ def _distribution(frame: pd.DataFrame) -> dict[str, int]:
 )
 def message_sentiment(context: AssetExecutionContext, config: SentimentConfig,
                       trm: TRMResource) -> MaterializeResult:
+    scored = score_new(trm, "message_sentiment", "im_message_id",
+                       "select im_message_id, platform, message_id, message_text from stg_im__messages "
+                       "where message_text is not null", "message_text", ["im_message_id", "platform", "message_id"],
+                       {"im_message_id": "varchar", "platform": "varchar", "message_id": "varchar"}, context.log)
     with trm.connect() as con:
-        todo = _unscored(con, """select im_message_id, platform, message_id, message_text
-                                 from stg_im__messages where message_text is not null""",
-                         "message_sentiment", "im_message_id")
-        context.log.info(f"{len(todo):,} IM messages to score")
-        if len(todo):
-            scored = score_frame(todo["message_text"], model_dir(trm))
-            frame = pd.concat([todo[["im_message_id", "platform", "message_id"]], scored[SCORE_COLUMNS]], axis=1)
-            _append(con, "message_sentiment", frame, "im_message_id")
-        else:
-            frame = pd.DataFrame(columns=["sentiment"])
-            _ensure_empty_table(con, "message_sentiment", {"im_message_id": "varchar", "platform": "varchar",
-                                                           "message_id": "varchar"})
         minimised = minimise_im_text(con, config.im_text_retention_days)
+    with trm.connect(read_only=True) as con:
         total = fetch_one(con, f"select count(*) from {ML_SCHEMA}.message_sentiment")[0]
         texts_left = fetch_one(con, "select count(*) from raw.im__messages where text is not null")[0]
-    context.log.info(f"scored {len(todo):,}; raw texts set to null: {minimised:,}; texts still held: {texts_left:,}")
+    context.log.info(f"scored {len(scored):,}; raw texts set to null: {minimised:,}; still held: {texts_left:,}")
     return MaterializeResult(metadata={
-        "scored_this_run": len(todo),
-        "sentiment_this_run": MetadataValue.json(_distribution(frame)),
+        "scored_this_run": len(scored),
+        "sentiment_this_run": MetadataValue.json(_distribution(scored)),
         "raw_texts_minimised": minimised,
         "raw_texts_still_held": int(texts_left),
         "retention_days": config.im_text_retention_days,
@@ -162,20 +174,13 @@ def message_sentiment(context: AssetExecutionContext, config: SentimentConfig,
     ),
 )
 def comment_sentiment(context: AssetExecutionContext, trm: TRMResource) -> MaterializeResult:
-    with trm.connect() as con:
-        todo = _unscored(con, "select response_id, comment from stg_surveys__responses where comment is not null",
-                         "comment_sentiment", "response_id")
-        context.log.info(f"{len(todo):,} survey comments to score")
-        if len(todo):
-            scored = score_frame(todo["comment"], model_dir(trm))
-            frame = pd.concat([todo[["response_id"]], scored[SCORE_COLUMNS]], axis=1)
-            _append(con, "comment_sentiment", frame, "response_id")
-        else:
-            frame = pd.DataFrame(columns=["sentiment"])
-            _ensure_empty_table(con, "comment_sentiment", {"response_id": "varchar"})
+    scored = score_new(trm, "comment_sentiment", "response_id",
+                       "select response_id, comment from stg_surveys__responses where comment is not null",
+                       "comment", ["response_id"], {"response_id": "varchar"}, context.log)
+    with trm.connect(read_only=True) as con:
         total = fetch_one(con, f"select count(*) from {ML_SCHEMA}.comment_sentiment")[0]
     return MaterializeResult(metadata={
-        "scored_this_run": len(todo),
-        "sentiment_this_run": MetadataValue.json(_distribution(frame)),
+        "scored_this_run": len(scored),
+        "sentiment_this_run": MetadataValue.json(_distribution(scored)),
         "dagster/row_count": int(total),
     })
