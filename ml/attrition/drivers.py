@@ -223,8 +223,9 @@ RENDER: dict[str, Callable[[Row], str]] = {
     "key_talent": lambda r: "flagged key talent" if r["is_key_talent"] == 1 else "not flagged key talent",
     "pay": _pay,
     "referral": lambda r: "joined through a referral" if r["was_referred"] == 1 else "not referred",
-    "referrer_left": lambda r: "their referrer left in the last 12 months" if r["referrer_left_12m"] == 1
-                               else "their referrer is still here",
+    "referrer_left": lambda r: ("their referrer left in the last 12 months" if r.get("referrer_left_12m") == 1
+                                else "their referrer left more than a year ago" if r.get("referrer_gone") == 1
+                                else "their referrer is still here"),
     "one_on_one": _one_on_one,
     "overtime": _overtime,
     "lateness": lambda r: f"late {_n(r['late_days_monthly_3m'], 1)} days a month in the last 3 months"
