@@ -1,5 +1,6 @@
 """dbt models as Dagster assets (dagster-dbt): each model an asset, each dbt test an asset check."""
 
+import fcntl
 import json
 import os
 import sys
@@ -33,13 +34,18 @@ def ensure_manifest() -> Path:
     sources = [p for folder in ("models", "macros", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*")
                if p.is_file()] + [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     newest = max((p.stat().st_mtime for p in sources if p.exists()), default=0.0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        from dbt.cli.main import dbtRunner
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    # One parse at a time: two processes (`make ui` and `trm run`, or test workers) would otherwise write the
+    # manifest together and one could read it half-written.
+    with (manifest.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not manifest.exists() or manifest.stat().st_mtime < newest:
+            from dbt.cli.main import dbtRunner
 
-        result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-                                     "--profiles-dir", str(DBT_PROJECT_DIR)])
-        if not result.success:
-            raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
+            result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                                         "--profiles-dir", str(DBT_PROJECT_DIR)])
+            if not result.success:
+                raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
     return dbt_project.manifest_path
 
 
