@@ -96,3 +96,8 @@ def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     while an ``execute`` result is only partly fetched (``fetchone``)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(fetch_one(con, "select count(*) from information_schema.tables where table_schema = ? "
+                               "and table_name = ?", [schema, table])[0])

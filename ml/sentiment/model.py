@@ -51,8 +51,12 @@ log = logging.getLogger(__name__)
 META_FILE = "metadata.json"
 
 
-def default_model_dir() -> Path:
-    return Path(os.environ.get("TRM_HOME") or "data") / "models" / "sentiment"
+def default_model_dir(home: Path | None = None) -> Path:
+    """TRM_SENTIMENT_MODEL_DIR, else <home or $TRM_HOME or ./data>/models/sentiment (the CLI and the pipeline agree)."""
+    configured = os.environ.get("TRM_SENTIMENT_MODEL_DIR")
+    if configured:
+        return Path(configured)
+    return Path(home or os.environ.get("TRM_HOME") or "data") / "models" / "sentiment"
 
 
 def _score(clf: LogisticRegression, x: sp.csr_matrix) -> np.ndarray:

@@ -25,12 +25,12 @@ from dagster import (
     asset_check,
 )
 
-from ingestion.warehouse import fetch_one
+from ingestion.warehouse import fetch_one, table_exists
 from ml.attrition import ModelRegistry
 from ml.attrition.features import CONTEXT_COLUMNS, build_snapshots, label_column, snapshot_info
 from ml.attrition.holdout import select_and_train
 from orchestration.assets.ingestion import OWNER
-from orchestration.assets.sentiment import ML_SCHEMA, table_exists
+from orchestration.assets.sentiment import ML_SCHEMA
 from orchestration.resources import TRMResource
 
 HORIZON_MONTHS = 6

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from ingestion.warehouse import fetch_one
+from ingestion.warehouse import table_exists
 from ml.identity.config import ResolverConfig
 from ml.identity.overrides import load_overrides
 from ml.identity.resolve import ResolutionResult, resolve
@@ -49,11 +49,6 @@ def known_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(fetch_one(con, "select count(*) from information_schema.tables where table_schema = ? "
-                               "and table_name = ?", [schema, table])[0])
-
-
 def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.DataFrame,
            changes: pd.DataFrame, run_id: str) -> None:
     con.execute(f"create schema if not exists {IDENTITY_SCHEMA}")
@@ -66,7 +61,7 @@ def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.Da
         con.execute(f"create or replace table {IDENTITY_SCHEMA}.match_pairs as select * from _pairs")
         if len(changes):
             con.register("_changes", changes.astype(str))
-            if not _table_exists(con, IDENTITY_SCHEMA, "key_changes"):
+            if not table_exists(con, IDENTITY_SCHEMA, "key_changes"):
                 con.execute(f"""create table {IDENTITY_SCHEMA}.key_changes as
                                 select *, current_timestamp as changed_at, ? as run_id from _changes limit 0""",
                             [run_id])
@@ -86,7 +81,7 @@ def resolve_people(con: duckdb.DuckDBPyConnection, overrides_path: Path | None,
     """
     records = person_records(con)
     previous = (con.execute(f"select record_id, person_key from {IDENTITY_SCHEMA}.person_crosswalk").df()
-                if _table_exists(con, IDENTITY_SCHEMA, "person_crosswalk") else None)
+                if table_exists(con, IDENTITY_SCHEMA, "person_crosswalk") else None)
     overrides = load_overrides(overrides_path) if overrides_path and overrides_path.exists() else None
     result = resolve(records.drop(columns=["record_source", "source_record_id"]), ResolverConfig(progress=False),
                      previous=previous, overrides=overrides, must_links=known_links(con))

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, MetadataValue, asset
 
-from ingestion.warehouse import fetch_one
+from ingestion.warehouse import fetch_one, table_exists
 from orchestration.assets.ingestion import OWNER
 from orchestration.resources import TRMResource
 
@@ -26,15 +26,10 @@ class SentimentConfig(Config):
     im_text_retention_days: int = int(os.environ.get("TRM_IM_TEXT_RETENTION_DAYS", "30"))
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(fetch_one(con, "select count(*) from information_schema.tables where table_schema = ? "
-                               "and table_name = ?", [schema, table])[0])
-
-
 def model_dir(trm: TRMResource) -> Path:
-    """Where the trained sentiment model is cached: TRM_SENTIMENT_MODEL_DIR, else $TRM_HOME/models/sentiment."""
-    configured = os.environ.get("TRM_SENTIMENT_MODEL_DIR")
-    return Path(configured) if configured else Path(trm.home) / "models" / "sentiment"
+    from ml.sentiment.model import default_model_dir
+
+    return default_model_dir(Path(trm.home))
 
 
 def score_frame(texts: pd.Series, model_path: Path) -> pd.DataFrame:
