@@ -69,14 +69,22 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     ]
     print_summary(settings, result.run_id, [e.step_key or "" for e in failures])
     print_checks(result)
-    print_footer(settings)
+    print_footer(settings, result.run_id)
     if not result.success:
+        from orchestration.notify import FailureNotice, notify_failure
+
+        messages = []
         for event in failures:
             error = event.event_specific_data.error  # type: ignore[union-attr]
             message = error.message.strip() if error else "unknown error"
+            messages.append(f"{event.step_key}: {message}")
             print(f"\nFAILED {event.step_key}: {message}", file=sys.stderr)
         print(f"\nRun {result.run_id} finished with failures (details: `make ui`, run {result.run_id[:8]}).",
               file=sys.stderr)
+        notice = FailureNotice(result.run_id, args.job, "\n".join(messages) or "run failed",
+                               [e.step_key or "" for e in failures])
+        for line in notify_failure(settings, notice):
+            print(f"Failure notification: {line}", file=sys.stderr)
         return 1
     return 0
 
@@ -86,7 +94,16 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
 
     from ingestion.warehouse import connect
 
-    path = settings.warehouse
+    # The publication by default: it is never locked by a run and holds only gated, pseudonymous marts.
+    if args.warehouse is None:
+        path = settings.published
+    else:
+        path = settings.warehouse if args.warehouse is True else Path(args.warehouse).resolve()
+    if args.warehouse is None and not path.exists():
+        print(f"error: nothing is published yet ({path} does not exist): the first nightly run publishes when "
+              "its checks pass. To query the working warehouse instead: trm sql --warehouse "
+              f"{settings.warehouse} \"...\"", file=sys.stderr)
+        return 2
     try:
         con = connect(path, read_only=True)
     except FileNotFoundError as exc:
@@ -94,7 +111,7 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     except duckdb.IOException as exc:
         print(f"error: cannot open {path} read-only while a run is writing it ({exc}). Try again when the "
-              "run has finished.", file=sys.stderr)
+              "run has finished, or query the publication (trm sql without --warehouse).", file=sys.stderr)
         return 2
     try:
         relation = con.sql(args.query)
@@ -155,8 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_module, help_text) in DELEGATED.items():
         sub.add_parser(name, add_help=False, help=f"{help_text} (trm {name} -h for options)")
 
-    sql = sub.add_parser("sql", help="run a read-only SQL query against the warehouse")
+    sql = sub.add_parser("sql", help="run a read-only SQL query against the publication (published.duckdb)")
     sql.add_argument("query")
+    sql.add_argument("--warehouse", nargs="?", const=True, metavar="PATH",
+                     help="query the working warehouse instead (raw, staging, restricted): $TRM_WAREHOUSE, or "
+                          "PATH")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.add_argument("--max-rows", type=int, default=100, help="rows to print for table/json (default 100)")
     sql.set_defaults(func=_cmd_sql)

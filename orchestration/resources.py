@@ -22,16 +22,23 @@ class TRMResource(ConfigurableResource):
     landing: str
     warehouse: str
     mapping: str | None = None
+    published: str | None = None
+    min_group_size: int = 5
+    publish_parquet: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TRMResource":
         return cls(home=str(settings.home), landing=str(settings.landing), warehouse=str(settings.warehouse),
-                   mapping=str(settings.mapping) if settings.mapping else None)
+                   mapping=str(settings.mapping) if settings.mapping else None, published=str(settings.published),
+                   min_group_size=settings.min_group_size, publish_parquet=settings.publish_parquet)
 
     @property
     def settings(self) -> Settings:
+        overrides: dict = {"published": Path(self.published)} if self.published else {}
         return Settings.for_home(Path(self.home), landing=Path(self.landing), warehouse=Path(self.warehouse),
-                                 mapping=Path(self.mapping) if self.mapping else None)
+                                 mapping=Path(self.mapping) if self.mapping else None,
+                                 min_group_size=self.min_group_size, publish_parquet=self.publish_parquet,
+                                 **overrides)
 
     @cached_property
     def contracts(self) -> dict[str, EntityContract]:

@@ -62,9 +62,26 @@ def print_summary(settings: Settings, run_id: str, failed_steps: list[str]) -> N
         print(f"\nFailed steps: {', '.join(failed_steps)}")
 
 
-def print_footer(settings: Settings) -> None:
-    print(f"\nWarehouse: {settings.warehouse}")
-    print('Query it:  trm sql "select * from raw.quarantine limit 20"')
+def print_footer(settings: Settings, run_id: str | None = None) -> None:
+    from orchestration.publish import latest_publication
+
+    latest = latest_publication(settings.published)
+    print(f"\nWarehouse (working file, raw to marts): {settings.warehouse}")
+    if latest and latest["run_id"] == run_id:
+        print(f"Published for BI: {settings.published} ({latest['tables']} marts, {latest['total_rows']:,} rows, "
+              f"{latest['checks_passed']} checks passed, {latest['checks_warned']} warnings)")
+    elif latest:
+        print(f"NOT published by this run; BI still reads the last good publication in {settings.published} "
+              f"(run {latest['run_id'][:8]}, {latest['published_at']:%Y-%m-%d %H:%M} UTC)")
+    else:
+        print(f"Nothing published yet ({settings.published} does not exist).")
+    reports = settings.home / "reports"
+    if (reports / "people_health_latest.html").exists():
+        print(f"People health report: {reports / 'people_health_latest.html'}")
+    if (reports / "data_docs" / "index.html").exists():
+        print(f"Data quality (Data Docs): {reports / 'data_docs' / 'index.html'}")
+    print('Query the publication:  trm sql "select * from publication.runs"')
+    print('Query the working file: trm sql --warehouse "select * from raw.quarantine limit 20"')
     print("Dagster UI: make ui  (then open http://localhost:3000)")
 
 

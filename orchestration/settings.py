@@ -13,6 +13,10 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -25,6 +29,12 @@ class Settings:
     nightly_cron: str
     sensor_settle_seconds: int
     retrain_cron: str = "0 4 * * 0"
+    # Privacy policy of the publication gate (the dbt marts suppress with var min_group_size; the gate checks).
+    min_group_size: int = 5
+    publish_parquet: bool = False
+    # Failure notification: a webhook URL (JSON POST) and/or a shell command; none by default.
+    notify_webhook: str | None = None
+    notify_command: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -42,6 +52,10 @@ class Settings:
             nightly_cron=os.environ.get("TRM_NIGHTLY_CRON", "0 2 * * *"),
             sensor_settle_seconds=int(os.environ.get("TRM_SENSOR_SETTLE_SECONDS", "30")),
             retrain_cron=os.environ.get("TRM_RETRAIN_CRON", "0 4 * * 0"),
+            min_group_size=int(os.environ.get("TRM_MIN_GROUP_SIZE", "5")),
+            publish_parquet=_flag("TRM_PUBLISH_PARQUET"),
+            notify_webhook=os.environ.get("TRM_NOTIFY_WEBHOOK") or None,
+            notify_command=os.environ.get("TRM_NOTIFY_COMMAND") or None,
         )
 
     @classmethod

@@ -1,0 +1,246 @@
+"""Write-audit-publish: copy the BI-facing marts into a new DuckDB file, audit it, then rename it into place.
+
+Readers (BI tools, analysts, `trm sql`) open ``published.duckdb`` read-only. A rename replaces the directory entry
+atomically: a reader that already has the file open keeps reading the previous publication (its inode), a reader
+that opens it afterwards gets the new one; nobody ever sees half a publication, and nobody holds the writer's lock.
+The previous file is never opened for writing, so a failed audit leaves it byte-for-byte unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+PUBLICATION_SCHEMA = "publication"
+# Marts are built in the target schema; `restricted` holds direct identifiers and is never published.
+MARTS_PATH = "models/marts/"
+NOT_PUBLISHED_SCHEMAS = {"restricted"}
+KEEP_PARQUET_PUBLICATIONS = 3
+
+PUBLICATION_DDL = [
+    f"create schema if not exists {PUBLICATION_SCHEMA}",
+    f"""create table if not exists {PUBLICATION_SCHEMA}.runs (
+        run_id varchar not null, published_at timestamptz not null, as_of_date date, tables integer,
+        total_rows bigint, checks_passed integer, checks_warned integer, checks_failed integer,
+        model_versions varchar, source_warehouse varchar)""",
+    f"""create table if not exists {PUBLICATION_SCHEMA}.tables (
+        run_id varchar not null, table_name varchar not null, area varchar, row_count bigint,
+        column_count integer, description varchar)""",
+    f"""create table if not exists {PUBLICATION_SCHEMA}.checks (
+        run_id varchar not null, target varchar, check_name varchar not null, severity varchar,
+        passed boolean, detail varchar)""",
+]
+
+
+class PublishBlocked(RuntimeError):
+    """The candidate publication failed its audit; the previous publication is untouched."""
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """One BI-facing mart: its name (same in both files), the mart area and its documentation."""
+
+    name: str
+    area: str
+    description: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    target: str
+    check_name: str
+    severity: str  # ERROR (blocking) or WARN
+    passed: bool
+    detail: str = ""
+
+
+@dataclass
+class PublicationRecord:
+    run_id: str
+    as_of_date: dt.date | None = None
+    checks: list[CheckRecord] = field(default_factory=list)
+    model_versions: dict[str, str] = field(default_factory=dict)
+    published_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+@dataclass(frozen=True)
+class PublicationResult:
+    path: Path
+    row_counts: dict[str, int]
+    seconds: float
+    parquet_dir: Path | None = None
+
+
+def bi_tables(manifest_path: Path) -> list[PublishedTable]:
+    """Every dbt model under models/marts/ outside the restricted schema, unless its config says
+    ``meta: {publish: false}``; descriptions come along so BI tools show them."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    tables = []
+    for node in manifest["nodes"].values():
+        config = node.get("config", {})
+        if (node["resource_type"] != "model" or not node["original_file_path"].startswith(MARTS_PATH)
+                or node.get("schema") in NOT_PUBLISHED_SCHEMAS or config.get("materialized") == "ephemeral"
+                or (config.get("meta") or {}).get("publish") is False):
+            continue
+        area = Path(node["original_file_path"]).parts[2]
+        columns = {name: col.get("description", "") for name, col in node.get("columns", {}).items()}
+        tables.append(PublishedTable(node["alias"] or node["name"], area, node.get("description", ""), columns))
+    return sorted(tables, key=lambda t: t.name)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _existing_tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> set[str]:
+    rows = con.execute("select table_name from information_schema.tables where table_catalog = ? and "
+                       "table_schema = ?", [catalog, schema]).fetchall()
+    return {r[0] for r in rows}
+
+
+def _copy_marts(con: duckdb.DuckDBPyConnection, tables: Sequence[PublishedTable], source_schema: str,
+                progress: Callable[[str], None]) -> dict[str, int]:
+    available = _existing_tables(con, con.execute("select current_database()").fetchone()[0], source_schema)
+    missing = [t.name for t in tables if t.name not in available]
+    if missing:
+        raise PublishBlocked(f"{len(missing)} mart(s) are not in the warehouse, so the publication would be "
+                             f"incomplete: {', '.join(missing[:10])}. Build them (trm run) first.")
+    counts = {}
+    for table in tables:
+        con.execute(f'create table pub.main."{table.name}" as select * from {source_schema}."{table.name}"')
+        if table.description:
+            con.execute(f'comment on table pub.main."{table.name}" is {_sql_string(table.description)}')
+        columns = {r[0] for r in con.execute(
+            "select column_name from information_schema.columns where table_catalog = 'pub' and table_name = ?",
+            [table.name]).fetchall()}
+        for column, text in table.columns.items():
+            if text and column in columns:
+                con.execute(f'comment on column pub.main."{table.name}"."{column}" is {_sql_string(text)}')
+        counts[table.name] = con.execute(f'select count(*) from pub.main."{table.name}"').fetchone()[0]
+        progress(f"published {table.name}: {counts[table.name]:,} rows")
+    return counts
+
+
+def _write_record(con: duckdb.DuckDBPyConnection, previous: Path | None, record: PublicationRecord,
+                  tables: Sequence[PublishedTable], counts: dict[str, int]) -> None:
+    for ddl in PUBLICATION_DDL:
+        con.execute(ddl.replace(f"exists {PUBLICATION_SCHEMA}", f"exists pub.{PUBLICATION_SCHEMA}"))
+    if previous is not None and previous.exists():
+        # Earlier publications' records carry over; the old file is attached read-only and never changed.
+        con.execute(f"attach {_sql_string(str(previous))} as prev (read_only)")
+        try:
+            prev_tables = _existing_tables(con, "prev", PUBLICATION_SCHEMA)
+            for name in ("runs", "tables", "checks"):
+                if name in prev_tables:
+                    con.execute(f"insert into pub.{PUBLICATION_SCHEMA}.{name} by name "
+                                f"select * from prev.{PUBLICATION_SCHEMA}.{name}")
+        finally:
+            con.execute("detach prev")
+    failed = sum(1 for c in record.checks if not c.passed and c.severity == "ERROR")
+    warned = sum(1 for c in record.checks if not c.passed and c.severity != "ERROR")
+    con.execute(f"insert into pub.{PUBLICATION_SCHEMA}.runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        record.run_id, record.published_at, record.as_of_date, len(counts), sum(counts.values()),
+        len(record.checks) - failed - warned, warned, failed, json.dumps(record.model_versions, sort_keys=True),
+        None])
+    con.executemany(f"insert into pub.{PUBLICATION_SCHEMA}.tables values (?, ?, ?, ?, ?, ?)", [
+        [record.run_id, t.name, t.area, counts[t.name], None, t.description] for t in tables])
+    con.execute(f"""update pub.{PUBLICATION_SCHEMA}.tables t set column_count = c.n
+                    from (select table_name, count(*) n from information_schema.columns
+                          where table_catalog = 'pub' and table_schema = 'main' group by 1) c
+                    where t.table_name = c.table_name and t.run_id = ?""", [record.run_id])
+    if record.checks:
+        con.executemany(f"insert into pub.{PUBLICATION_SCHEMA}.checks values (?, ?, ?, ?, ?, ?)", [
+            [record.run_id, c.target, c.check_name, c.severity, c.passed, c.detail[:2000]] for c in record.checks])
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_parquet(candidate: Path, tables: Sequence[str], parquet_root: Path, run_id: str) -> Path:
+    """Parquet per mart in ``parquet_root/<time>-<run>/``, then ``current`` (a symlink) swapped atomically."""
+    parquet_root.mkdir(parents=True, exist_ok=True)
+    stamp = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{run_id[:8]}"
+    staging = parquet_root / f".{stamp}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    con = duckdb.connect(str(candidate), read_only=True)
+    try:
+        for name in tables:
+            target = _sql_string(str(staging / f"{name}.parquet"))
+            con.execute(f'copy (select * from main."{name}") to {target} (format parquet)')
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        con.close()
+    final = parquet_root / stamp
+    staging.rename(final)
+    link = parquet_root / f".current.{run_id[:8]}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(final.name)
+    os.replace(link, parquet_root / "current")
+    older = sorted(p for p in parquet_root.iterdir() if p.is_dir() and not p.is_symlink()
+                   and not p.name.startswith("."))
+    for stale in older[:-KEEP_PARQUET_PUBLICATIONS]:
+        shutil.rmtree(stale, ignore_errors=True)
+    return parquet_root / "current"
+
+
+def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], record: PublicationRecord, *,
+            audit: Callable[[Path], None] | None = None, parquet_dir: Path | None = None,
+            source_schema: str = "main", progress: Callable[[str], None] = lambda _msg: None) -> PublicationResult:
+    """Write the candidate next to ``published``, run ``audit(candidate)`` (raise PublishBlocked to stop),
+    then rename it into place. Any failure removes the candidate and leaves the previous publication as it was."""
+    started = dt.datetime.now()
+    published = Path(published)
+    published.parent.mkdir(parents=True, exist_ok=True)
+    candidate = published.with_name(f".{published.name}.{record.run_id[:12]}.tmp")
+    for leftover in (candidate, candidate.with_name(candidate.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            con.execute(f"attach {_sql_string(str(candidate))} as pub (read_write)")
+            counts = _copy_marts(con, tables, source_schema, progress)
+            _write_record(con, published, record, tables, counts)
+            con.execute("detach pub")  # checkpoints the candidate: no WAL file is left beside it
+        finally:
+            con.close()
+        if audit is not None:
+            audit(candidate)
+        parquet = _write_parquet(candidate, [t.name for t in tables], parquet_dir, record.run_id) \
+            if parquet_dir else None
+        _fsync(candidate)
+        os.replace(candidate, published)
+        _fsync(published.parent)
+    except BaseException:
+        for leftover in (candidate, candidate.with_name(candidate.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    seconds = (dt.datetime.now() - started).total_seconds()
+    return PublicationResult(published, counts, seconds, parquet)
+
+
+def latest_publication(published: Path) -> dict | None:
+    """The newest row of ``publication.runs`` in a published file, or None when nothing was published yet."""
+    if not Path(published).exists():
+        return None
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        frame = con.execute(f"select * from {PUBLICATION_SCHEMA}.runs order by published_at desc limit 1").df()
+    finally:
+        con.close()
+    return frame.iloc[0].to_dict() if len(frame) else None

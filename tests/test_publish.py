@@ -1,0 +1,184 @@
+"""Write-audit-publish: atomic replacement, an untouched file on failure, records, and the ways BI reads it."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.assets.dbt import ensure_manifest
+from orchestration.cli import main as trm
+from orchestration.publish import (
+    CheckRecord,
+    PublicationRecord,
+    PublishBlocked,
+    PublishedTable,
+    bi_tables,
+    latest_publication,
+    publish,
+)
+
+TABLES = [PublishedTable("dim_team", "core", "Teams."), PublishedTable("fct_scores", "risk", "Scores.",
+                                                                       {"score": "Risk in [0, 1]."})]
+
+
+def _warehouse(path: Path, rows: int) -> Path:
+    con = duckdb.connect(str(path))
+    con.execute("create or replace table dim_team as select i as team_id from range(3) t(i)")
+    con.execute(f"create or replace table fct_scores as select i as person_key, i / {rows} as score "
+                f"from range({rows}) t(i)")
+    con.execute("create schema if not exists restricted")
+    con.execute("create or replace table restricted.names as select 'Zhang Wei' as full_name")
+    con.close()
+    return path
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_publishes_marts_with_comments_and_a_record(tmp_path):
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb", 10)
+    published = tmp_path / "out" / "published.duckdb"
+    record = PublicationRecord("run-1", checks=[CheckRecord("fct_scores", "score_range", "ERROR", True),
+                                                CheckRecord("raw/x", "freshness", "WARN", False, "3 days old")],
+                               model_versions={"attrition": "v0001"})
+    result = publish(warehouse, published, TABLES, record)
+    assert result.row_counts == {"dim_team": 3, "fct_scores": 10}
+    assert [p.name for p in published.parent.iterdir()] == ["published.duckdb"]  # no candidate or WAL left
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.execute("select comment from duckdb_tables() where table_name = 'fct_scores'").fetchone()[0] == "Scores."
+    assert con.execute("select comment from duckdb_columns() where column_name = 'score'").fetchone()[0] \
+        == "Risk in [0, 1]."
+    schemas = {r[0] for r in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+    assert schemas == {"main", "publication"}  # nothing from restricted
+    run = con.execute("select run_id, tables, total_rows, checks_passed, checks_warned, checks_failed, "
+                      "model_versions from publication.runs").fetchone()
+    assert run[:6] == ("run-1", 2, 13, 1, 1, 0) and json.loads(run[6]) == {"attrition": "v0001"}
+    assert con.execute("select count(*) from publication.checks where run_id = 'run-1'").fetchone()[0] == 2
+    con.close()
+    publish(warehouse, published, TABLES, PublicationRecord("run-2"))
+    assert latest_publication(published)["run_id"] == "run-2"
+    con = duckdb.connect(str(published), read_only=True)
+    assert [r[0] for r in con.execute("select run_id from publication.runs order by published_at").fetchall()] \
+        == ["run-1", "run-2"]  # the history carries over
+    con.close()
+
+
+def test_failed_audit_or_missing_mart_leaves_the_publication_byte_for_byte(tmp_path):
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb", 10)
+    published = tmp_path / "published.duckdb"
+    publish(warehouse, published, TABLES, PublicationRecord("good"))
+    before = _digest(published)
+    _warehouse(warehouse, 50)
+
+    def reject(candidate: Path) -> None:
+        assert duckdb.connect(str(candidate), read_only=True).execute(
+            "select count(*) from fct_scores").fetchone()[0] == 50
+        raise PublishBlocked("fct_scores.score: 3 rows show a group of 3")
+
+    with pytest.raises(PublishBlocked, match="group of 3"):
+        publish(warehouse, published, TABLES, PublicationRecord("bad"), audit=reject)
+    with pytest.raises(PublishBlocked, match="not in the warehouse.*fct_missing"):
+        publish(warehouse, published, [*TABLES, PublishedTable("fct_missing", "x")], PublicationRecord("bad2"))
+    assert _digest(published) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["published.duckdb", "warehouse.duckdb"]
+    assert latest_publication(published)["run_id"] == "good"
+
+
+READER = """
+import json, sys, time, duckdb
+from pathlib import Path
+published, stop, out, hold = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "hold"
+# DuckDB shares one database instance per path inside a process: a process holding a connection keeps reading
+# the publication it opened (like a BI session) until it closes every connection; so one process holds, the
+# other opens a fresh connection per query (like a dashboard refresh).
+holder = duckdb.connect(str(published), read_only=True) if hold else None
+held = holder.execute("select count(*) from fct_scores").fetchone()[0] if hold else None
+results = []
+Path(str(out) + ".ready").touch()
+while not stop.exists():
+    try:
+        con = duckdb.connect(str(published), read_only=True)  # a fresh reader, like a dashboard refresh
+        run_id, expected = con.execute(
+            "select t.run_id, t.row_count from publication.tables t join publication.runs r using (run_id) "
+            "where t.table_name = 'fct_scores' order by r.published_at desc limit 1").fetchone()
+        actual = con.execute("select count(*) from fct_scores").fetchone()[0]
+        con.close()
+        results.append({"run": run_id, "ok": actual == expected, "held_ok": not hold or
+                        holder.execute("select count(*) from fct_scores").fetchone()[0] == held})
+    except Exception as exc:  # any error a BI tool would see
+        results.append({"error": repr(exc)})
+out.write_text(json.dumps(results))
+"""
+
+
+def test_a_reader_always_sees_one_complete_publication(tmp_path):
+    """Another process reading throughout: its open connection keeps its publication; fresh connections see the
+    old or the new one, whole, and never an error."""
+    import subprocess
+    import sys
+    import time
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    published = tmp_path / "published.duckdb"
+    publish(_warehouse(warehouse, 1000), published, TABLES, PublicationRecord("run-0"))
+    stop = tmp_path / "stop"
+    outs = {mode: tmp_path / f"reads-{mode}.json" for mode in ("hold", "fresh")}
+    readers = [subprocess.Popen([sys.executable, "-c", READER, str(published), str(stop), str(out), mode])
+               for mode, out in outs.items()]
+    try:
+        deadline = time.monotonic() + 60
+        while not all(Path(f"{o}.ready").exists() for o in outs.values()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for n in range(1, 6):
+            publish(_warehouse(warehouse, 1000 + n * 500), published, TABLES, PublicationRecord(f"run-{n}"))
+            time.sleep(0.3)
+    finally:
+        stop.touch()
+        for reader in readers:
+            reader.wait(timeout=60)
+    held, fresh = (json.loads(outs[mode].read_text()) for mode in ("hold", "fresh"))
+    assert [r for r in held + fresh if "error" in r or not r["ok"] or not r["held_ok"]] == []
+    assert {r["run"] for r in held} == {"run-0"}
+    runs = [r["run"] for r in fresh]
+    assert len(set(runs)) >= 3 and runs == sorted(runs)  # publications appear in order, each complete
+
+
+def test_bi_tables_are_the_marts_and_never_restricted_or_staging():
+    names = {t.name for t in bi_tables(ensure_manifest())}
+    assert {"dim_person", "fct_lifecycle_events", "rpt_enps", "rpt_attrition_watch_list"} <= names
+    assert not any(n.startswith(("stg_", "int_", "restricted")) for n in names)
+
+
+def test_sqlalchemy_reads_the_publication_read_only(tmp_path):
+    """How Superset, Metabase-style tools and pandas connect: duckdb_engine with read_only."""
+    import pandas as pd
+    from sqlalchemy import create_engine, inspect, text
+
+    published = tmp_path / "published.duckdb"
+    publish(_warehouse(tmp_path / "warehouse.duckdb", 10), published, TABLES, PublicationRecord("run-1"))
+    engine = create_engine(f"duckdb:///{published}", connect_args={"read_only": True})
+    with engine.connect() as connection:
+        assert connection.execute(text("select count(*) from fct_scores")).scalar() == 10
+        assert {"dim_team", "fct_scores"} <= set(inspect(connection).get_table_names())
+        frame = pd.read_sql(text("select run_id from publication.runs"), connection)
+        with pytest.raises(Exception, match="read-only"):
+            connection.execute(text("create table x as select 1"))
+    assert frame["run_id"].tolist() == ["run-1"]
+    engine.dispose()
+
+
+def test_trm_sql_reads_the_publication_and_the_warehouse_on_request(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TRM_HOME", str(tmp_path))
+    assert trm(["sql", "select 1"]) == 2
+    assert "nothing is published yet" in capsys.readouterr().err
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb", 10)
+    publish(warehouse, tmp_path / "published.duckdb", TABLES[:1], PublicationRecord("run-1"))
+    assert trm(["sql", "select count(*) as n from dim_team", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "3"]
+    assert trm(["sql", "select count(*) as n from fct_scores"]) == 1  # not published
+    capsys.readouterr()
+    assert trm(["sql", "--warehouse", "--format", "csv", "select count(*) as n from restricted.names"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "1"]
