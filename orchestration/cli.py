@@ -95,11 +95,8 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     from ingestion.warehouse import connect
 
     # The publication by default: it is never locked by a run and holds only gated, pseudonymous marts.
-    if args.warehouse is None:
-        path = settings.published
-    else:
-        path = settings.warehouse if args.warehouse is True else Path(args.warehouse).resolve()
-    if args.warehouse is None and not path.exists():
+    path = settings.warehouse if args.warehouse else settings.published
+    if not args.warehouse and not path.exists():
         print(f"error: nothing is published yet ({path} does not exist): the first nightly run publishes when "
               "its checks pass. To query the working warehouse instead: trm sql --warehouse "
               f"{settings.warehouse} \"...\"", file=sys.stderr)
@@ -174,9 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sql = sub.add_parser("sql", help="run a read-only SQL query against the publication (published.duckdb)")
     sql.add_argument("query")
-    sql.add_argument("--warehouse", nargs="?", const=True, metavar="PATH",
-                     help="query the working warehouse instead (raw, staging, restricted): $TRM_WAREHOUSE, or "
-                          "PATH")
+    sql.add_argument("--warehouse", action="store_true",
+                     help="query the working warehouse ($TRM_WAREHOUSE: raw, staging, restricted) instead")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.add_argument("--max-rows", type=int, default=100, help="rows to print for table/json (default 100)")
     sql.set_defaults(func=_cmd_sql)

@@ -221,7 +221,7 @@ def test_analyst_questions_through_trm_sql(warehouse, db, capsys, monkeypatch):
 
     def trm_sql(query: str) -> list[dict]:
         capsys.readouterr()
-        assert main(["sql", query, "--format", "json", "--max-rows", "1000"]) == 0
+        assert main(["sql", "--warehouse", "--format", "json", "--max-rows", "1000", query]) == 0
         return json.loads(capsys.readouterr().out)
 
     # 1. people per lifecycle stage

@@ -93,9 +93,10 @@ def test_cli_run_then_sql(tmp_path: Path, landing: Path, monkeypatch, capsys):
     assert main(["run", "--job", "ingestion"]) == 0
     out = capsys.readouterr().out
     assert "raw.hris__employees" in out and "read = loaded + quarantined: yes" in out
-    assert main(["sql", "select count(*) as n from raw.hris__employees", "--format", "csv"]) == 0
+    # raw tables are only in the working warehouse; nothing is published by the ingestion job
+    assert main(["sql", "--warehouse", "--format", "csv", "select count(*) as n from raw.hris__employees"]) == 0
     assert capsys.readouterr().out.strip().splitlines() == ["n", "2"]
-    assert main(["sql", "create table raw.x (a int)"]) == 1  # read-only
+    assert main(["sql", "--warehouse", "create table raw.x (a int)"]) == 1  # read-only
     assert "read-only" in capsys.readouterr().err.lower()
 
 
