@@ -15,6 +15,8 @@ from orchestration.assets.attrition import (
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource
 from orchestration.assets.identity import person_crosswalk
 from orchestration.assets.ingestion import build_ingestion_assets
+from orchestration.assets.publishing import publishing_assets
+from orchestration.assets.quality import build_quality_checks
 from orchestration.assets.sentiment import comment_sentiment, message_sentiment
 from orchestration.jobs import (
     ingestion_job,
@@ -24,6 +26,7 @@ from orchestration.jobs import (
     retrain_job,
     weekly_retrain_schedule,
 )
+from orchestration.notify import failure_notification_sensor
 from orchestration.resources import TRMResource
 from orchestration.settings import Settings
 
@@ -32,13 +35,15 @@ def build_definitions(settings: Settings) -> Definitions:
     contracts = load_contracts()
     mapping = load_mapping(settings.mapping, contracts)
     ingestion_assets, ingestion_checks = build_ingestion_assets(contracts)
+    assets = [*ingestion_assets, *build_dbt_assets(), person_crosswalk, message_sentiment, comment_sentiment,
+              attrition_features, attrition_model, attrition_scores, *publishing_assets()]
+    asset_keys = {key for a in assets for key in a.keys}
     return Definitions(
-        assets=[*ingestion_assets, *build_dbt_assets(), person_crosswalk, message_sentiment, comment_sentiment,
-                attrition_features, attrition_model, attrition_scores],
-        asset_checks=[*ingestion_checks, attrition_drift],
+        assets=assets,
+        asset_checks=[*ingestion_checks, attrition_drift, *build_quality_checks(asset_keys)],
         jobs=[ingestion_job, nightly_job, retrain_job],
         schedules=[nightly_schedule(settings), weekly_retrain_schedule(settings)],
-        sensors=[landing_sensor(settings, mapping)],
+        sensors=[landing_sensor(settings, mapping), failure_notification_sensor(settings)],
         resources={"trm": TRMResource.from_settings(settings), "dbt": dbt_resource()},
         # DuckDB allows one writer per file: steps run one after another in one process.
         executor=in_process_executor,

@@ -51,6 +51,8 @@ class PublishedTable:
     area: str
     description: str = ""
     columns: dict[str, str] = field(default_factory=dict)
+    # Columns kept in the warehouse but left out of the publication (column `meta: {publish: false}`).
+    withheld: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,9 @@ class PublicationResult:
 
 def bi_tables(manifest_path: Path) -> list[PublishedTable]:
     """Every dbt model under models/marts/ outside the restricted schema, unless its config says
-    ``meta: {publish: false}``; descriptions come along so BI tools show them."""
+    ``meta: {publish: false}``; descriptions come along so BI tools show them. A column whose meta says
+    ``publish: false`` (e.g. a source system's employee number, which re-identifies a person for anyone with
+    HRIS access) stays in the warehouse and is withheld from the publication."""
     manifest = json.loads(Path(manifest_path).read_text())
     tables = []
     for node in manifest["nodes"].values():
@@ -92,7 +96,11 @@ def bi_tables(manifest_path: Path) -> list[PublishedTable]:
             continue
         area = Path(node["original_file_path"]).parts[2]
         columns = {name: col.get("description", "") for name, col in node.get("columns", {}).items()}
-        tables.append(PublishedTable(node["alias"] or node["name"], area, node.get("description", ""), columns))
+        withheld = tuple(name for name, col in node.get("columns", {}).items()
+                         if ((col.get("meta") or {}) | (col.get("config", {}).get("meta") or {})).get("publish")
+                         is False)
+        tables.append(PublishedTable(node["alias"] or node["name"], area, node.get("description", ""), columns,
+                                     withheld))
     return sorted(tables, key=lambda t: t.name)
 
 
@@ -115,7 +123,8 @@ def _copy_marts(con: duckdb.DuckDBPyConnection, tables: Sequence[PublishedTable]
                              f"incomplete: {', '.join(missing[:10])}. Build them (trm run) first.")
     counts = {}
     for table in tables:
-        con.execute(f'create table pub.main."{table.name}" as select * from {source_schema}."{table.name}"')
+        exclude = f" exclude ({', '.join(chr(34) + c + chr(34) for c in table.withheld)})" if table.withheld else ""
+        con.execute(f'create table pub.main."{table.name}" as select *{exclude} from {source_schema}."{table.name}"')
         if table.description:
             con.execute(f'comment on table pub.main."{table.name}" is {_sql_string(table.description)}')
         columns = {r[0] for r in con.execute(

@@ -98,5 +98,11 @@ def print_checks(result) -> None:
     for evaluation in failed + warned[:10]:
         level = "FAILED " if evaluation in failed else "warning"
         print(f"  {level} {evaluation.asset_key.to_user_string()} · {evaluation.check_name}")
+        summary = evaluation.metadata.get("summary")
+        if summary is not None and evaluation in failed:  # what failed, on which rows (identifiers masked)
+            for line in str(summary.value).splitlines()[:6]:
+                print(f"          {line[:300]}")
+    if failed:
+        print("  A failed blocking check stops everything downstream of its table: nothing was published.")
     if len(warned) > 10:
         print(f"  ... and {len(warned) - 10} more warnings (make ui → asset checks)")

@@ -182,3 +182,15 @@ def test_trm_sql_reads_the_publication_and_the_warehouse_on_request(tmp_path, mo
     capsys.readouterr()
     assert trm(["sql", "--warehouse", "--format", "csv", "select count(*) as n from restricted.names"]) == 0
     assert capsys.readouterr().out.splitlines() == ["n", "1"]
+
+
+def test_withheld_columns_stay_in_the_warehouse(tmp_path):
+    published = tmp_path / "published.duckdb"
+    table = PublishedTable("fct_scores", "risk", withheld=("score",))
+    publish(_warehouse(tmp_path / "warehouse.duckdb", 4), published, [table], PublicationRecord("run-1"))
+    con = duckdb.connect(str(published), read_only=True)
+    assert [r[0] for r in con.execute("select column_name from duckdb_columns() where table_name = 'fct_scores'")
+            .fetchall()] == ["person_key"]
+    con.close()
+    withheld = {t.name: t.withheld for t in bi_tables(ensure_manifest())}
+    assert withheld["dim_person"] == ("current_employee_id",)  # the HRIS number re-identifies; key stays
