@@ -16,7 +16,7 @@ from orchestration.assets.dbt import build_dbt_assets, dbt_resource
 from orchestration.assets.identity import person_crosswalk
 from orchestration.assets.ingestion import build_ingestion_assets
 from orchestration.assets.publishing import publishing_assets
-from orchestration.assets.quality import build_quality_checks
+from orchestration.assets.quality import build_quality_checks, gated_assets
 from orchestration.assets.sentiment import comment_sentiment, message_sentiment
 from orchestration.jobs import (
     ingestion_job,
@@ -36,8 +36,9 @@ def build_definitions(settings: Settings) -> Definitions:
     mapping = load_mapping(settings.mapping, contracts)
     ingestion_assets, ingestion_checks = build_ingestion_assets(contracts)
     assets = [*ingestion_assets, *build_dbt_assets(), person_crosswalk, message_sentiment, comment_sentiment,
-              attrition_features, attrition_model, attrition_scores, *publishing_assets()]
+              attrition_features, attrition_model, attrition_scores]
     asset_keys = {key for a in assets for key in a.keys}
+    assets += publishing_assets(gated_assets(asset_keys))
     return Definitions(
         assets=assets,
         asset_checks=[*ingestion_checks, attrition_drift, *build_quality_checks(asset_keys)],

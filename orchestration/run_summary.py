@@ -101,7 +101,7 @@ def print_checks(result) -> None:
         summary = evaluation.metadata.get("summary")
         if summary is not None and evaluation in failed:  # what failed, on which rows (identifiers masked)
             for line in str(summary.value).splitlines()[:6]:
-                print(f"          {line[:300]}")
+                print(f"          {line[:700]}")
     if failed:
         print("  A failed blocking check stops everything downstream of its table: nothing was published.")
     if len(warned) > 10:

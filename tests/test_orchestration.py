@@ -10,6 +10,8 @@ from dagster import AssetKey, DagsterInstance, RunRequest, SkipReason, build_sen
 
 from orchestration.cli import main
 from orchestration.definitions import build_definitions
+from orchestration.publish import bi_tables
+from orchestration.run_summary import print_checks
 from orchestration.settings import Settings
 
 
@@ -26,7 +28,7 @@ def test_definitions_load_with_every_source_entity(settings, contracts):
     for key in keys:
         node = graph.get(key)
         assert node.group_name in {"ingestion", "staging", "identity", "intermediate", "marts", "restricted",
-                                   "ml"}, key
+                                   "ml", "publish"}, key
         assert node.owners and node.description, key
     assert AssetKey(["stg_hris__employees"]) in keys
     assert graph.get(AssetKey(["stg_hris__employees"])).group_name == "staging"
@@ -34,7 +36,13 @@ def test_definitions_load_with_every_source_entity(settings, contracts):
     assert any(k.asset_key == AssetKey(["stg_hris__employees"]) for k in graph.asset_check_keys)
     assert defs.resolve_job_def("nightly") and defs.resolve_job_def("ingestion")
     assert defs.resolve_schedule_def("nightly_schedule").cron_schedule == "0 2 * * *"
-    assert defs.resolve_sensor_def("landing_sensor")
+    assert defs.resolve_sensor_def("landing_sensor") and defs.resolve_sensor_def("failure_notification")
+    # Every expectation suite is a check on its table; a suite with a blocking expectation blocks downstream.
+    gx_checks = [k for k in graph.asset_check_keys if k.name.startswith("expectations_")]
+    assert any(k.asset_key == AssetKey(["raw", "hris__employees"]) for k in gx_checks)
+    assert any(k.asset_key == AssetKey(["dim_person"]) for k in gx_checks)
+    specs = {spec.key: spec for checks in defs.asset_checks for spec in checks.check_specs}
+    assert specs[next(k for k in gx_checks if k.asset_key == AssetKey(["raw", "hris__employees"]))].blocking
 
 
 def test_the_module_level_definitions_import():
@@ -58,7 +66,8 @@ def test_nightly_job_runs_in_process_and_reports_counts(nightly_run):
     assert (metadata["rows_read"], metadata["rows_loaded"], metadata["rows_quarantined"]) == (5, 2, 3)
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()
               if e.asset_key == AssetKey(["raw", "hris__employees"])}
-    assert checks == {"quarantine_share": False}  # 3 of 5 rows quarantined is far above 5%
+    # 3 of 5 rows quarantined is far above 5%; the 2 loaded rows meet the HRIS expectations
+    assert checks == {"quarantine_share": False, "expectations_raw.hris__employees": True}
 
 
 def test_a_bad_file_fails_its_entity_and_the_rest_loads(settings):
@@ -150,3 +159,86 @@ def test_nightly_scores_sentiment_once_minimises_text_and_builds_the_marts(night
     assert again["raw_texts_minimised"] == messages and again["raw_texts_still_held"] == 0
     assert _query(settings, "select count(*) from raw.im__messages where text is not null")[0][0] == 0
     assert _query(settings, "select count(*) from ml.message_sentiment")[0][0] == messages
+
+
+# --- The gate and the publication (these change the shared warehouse: keep them last) -------------------------
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_nightly_run_ends_with_a_publication_reports_and_docs(nightly_run):
+    from expectations.privacy import KnownIdentifiers, scan_privacy
+    from orchestration.assets.dbt import ensure_manifest
+
+    settings, result = nightly_run
+    assert result.success
+    con = duckdb.connect(str(settings.published), read_only=True)
+    try:
+        run = con.execute("select run_id, tables, checks_failed from publication.runs").fetchall()
+        assert run == [(result.run_id, len(bi_tables(ensure_manifest())), 0)]
+        published = {t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main'")
+                     .fetchall()}
+        assert published == {t.name for t in bi_tables(ensure_manifest())}
+        checks = {name for (name,) in con.execute("select check_name from publication.checks").fetchall()}
+        assert "expectations_raw.hris__employees" in checks and "expectations_main.dim_person" in checks
+        # Every published table scanned for direct identifiers (by value, against the warehouse's people) and
+        # for groups under the minimum size.
+        with duckdb.connect(str(settings.warehouse), read_only=True) as warehouse:
+            known = KnownIdentifiers.from_warehouse(warehouse)
+        report = scan_privacy(con, sorted(published), known_identifiers=known)
+        assert report.blocking == [], report.to_markdown()
+        assert "current_employee_id" not in {c for (c,) in con.execute(
+            "select column_name from duckdb_columns() where table_name = 'dim_person'").fetchall()}
+    finally:
+        con.close()
+    assert (settings.home / "reports" / "people_health_latest.html").exists()
+    docs = (settings.home / "reports" / "data_docs" / "index.html").read_text()
+    assert "raw.hris__employees" in docs and "https://" not in docs
+
+
+def test_a_bad_hris_batch_fails_the_gate_and_the_publication_stays_byte_for_byte(nightly_run, capsys):
+    settings, _ = nightly_run
+    before = _digest(settings.published)
+    # A new export where a third of the leavers' exit dates fall before their hire dates.
+    rows = ["工号,姓名,公司邮箱,手机号,身份证号,性别,出生日期,入职日期,离职日期,是否主动离职"]
+    for i in range(12):
+        hire, leave = ("2024-05-01", "2023-02-01") if i % 3 == 0 else ("2022-05-01", "2025-02-01")
+        rows.append(f"E1{i:02d},员工{i},e{i}@corp.cn,,,女,1990-01-01,{hire},{leave},是")
+    (settings.landing / "hris" / "employees_2025-07.csv").write_bytes(("\n".join(rows) + "\n").encode("gb18030"))
+    defs = build_definitions(settings)
+    result = defs.resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False,
+        asset_selection=[AssetKey(["raw", "hris__employees"]), AssetKey(["publish", "published_marts"])])
+    assert not result.success
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed and e.severity.value == "ERROR"]
+    assert [(e.asset_key, e.check_name) for e in failed] == [
+        (AssetKey(["raw", "hris__employees"]), "expectations_raw.hris__employees")]
+    assert "exit_on_or_after_hire" in str(failed[0].metadata["summary"].value)
+    print_checks(result)
+    out = capsys.readouterr().out
+    assert "FAILED  raw/hris__employees" in out and "E100" in out  # the check, the table, sample rows
+    assert "nothing was published" in out
+    assert _digest(settings.published) == before
+    assert not result.asset_materializations_for_node("publish__published_marts")
+
+
+def test_a_mart_exposing_a_small_group_is_not_published(nightly_run):
+    settings, _ = nightly_run
+    before = _digest(settings.published)
+    with duckdb.connect(str(settings.warehouse)) as con:  # a mart whose suppression broke: a team of 3 shown
+        con.execute("insert into rpt_team_sentiment_monthly (team_sentiment_month_id, month_start_date, senders, "
+                    "is_suppressed, mean_sentiment_score) values ('leak', date '2025-01-01', 3, false, -0.8)")
+    defs = build_definitions(settings)
+    result = defs.resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False,
+        asset_selection=[AssetKey(["publish", "published_marts"])])
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    message = failure.event_specific_data.error.message
+    assert "rpt_team_sentiment_monthly" in message and "small_group" in message
+    assert _digest(settings.published) == before
+    assert sorted(p.name for p in settings.published.parent.glob("*published*")) == ["published.duckdb"]

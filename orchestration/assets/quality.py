@@ -54,7 +54,8 @@ def _samples_markdown(result: SuiteResult) -> str:
 def _summary(result: SuiteResult) -> str:
     """One line per failed expectation: what the run prints and the publication records."""
     lines = [f"{o.severity}: {o.name or o.expectation}{f' ({o.column})' if o.column else ''} — {o.message}"
-             + (f" e.g. {json.dumps(o.sample_rows[:2], ensure_ascii=False, default=str)}" if o.sample_rows else "")
+             + (f" e.g. {json.dumps(o.sample_rows[:2], ensure_ascii=False, default=str)}"
+                if o.sample_rows and "Rows:" not in o.message else "")
              for o in [*result.blocking_failures, *result.warnings]]
     return "\n".join(lines) or result.summary()
 
@@ -64,10 +65,14 @@ def _render_docs(home: str, run_id: str, result: SuiteResult) -> Path | None:
     from expectations.docs import render_incremental
     from expectations.results import suite_result_from_dict
 
-    folder = quality_dir(home, run_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{result.suite}.json").write_text(json.dumps(result.to_dict(), default=str, ensure_ascii=False))
-    results = [suite_result_from_dict(json.loads(p.read_text())) for p in sorted(folder.glob("*.json"))]
+    # Per run for the record, and the latest result of every suite for the docs: a run that validates only some
+    # suites (a hand-picked run in the UI) updates those and keeps the others' last results.
+    text = json.dumps(result.to_dict(), default=str, ensure_ascii=False)
+    for folder in (quality_dir(home, run_id), quality_dir(home, "latest")):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{result.suite}.json").write_text(text)
+    latest = quality_dir(home, "latest")
+    results = [suite_result_from_dict(json.loads(p.read_text())) for p in sorted(latest.glob("*.json"))]
     return render_incremental(result, results, data_docs_dir(home))
 
 
@@ -114,6 +119,12 @@ def _build_check(suite: Suite, key: AssetKey) -> AssetChecksDefinition:
         )
 
     return _check
+
+
+def gated_assets(asset_keys: set[AssetKey]) -> set[AssetKey]:
+    """The assets of these definitions that have an expectation suite with a blocking expectation."""
+    return {suite_asset_key(s.table) for s in load_suites() if suite_asset_key(s.table) in asset_keys
+            and any(c.severity == "blocking" for c in s.checks)}
 
 
 def build_quality_checks(asset_keys: set[AssetKey]) -> list[AssetChecksDefinition]:
