@@ -38,8 +38,10 @@ demo: install
 	$(BIN)/trm generate --out $(TRM_HOME)/landing --employees $(EMPLOYEES) --seed $(SEED)
 	$(BIN)/trm run
 	@echo
-	@echo "Done. Landing files: $(TRM_HOME)/landing   Warehouse: $(TRM_HOME)/warehouse.duckdb"
-	@echo "Try:  $(BIN)/trm sql \"select entity, count(*) from raw.quarantine group by 1\"   or   make ui"
+	@echo "Done. Landing files: $(TRM_HOME)/landing   Working warehouse: $(TRM_HOME)/warehouse.duckdb"
+	@echo "BI reads (read-only): $(TRM_HOME)/published.duckdb   Reports: $(TRM_HOME)/reports/people_health_latest.html, $(TRM_HOME)/reports/data_docs/index.html"
+	@echo "Try:  $(BIN)/trm sql \"select run_id, published_at, tables, total_rows, checks_warned from publication.runs\"   or   make ui"
+	@echo "      $(BIN)/trm sql --warehouse \"select entity, count(*) from raw.quarantine group by 1\""
 	@echo "      $(BIN)/trm sql \"select risk_rank, risk_band, driver_1, suggested_actions from rpt_attrition_watch_list order by risk_rank limit 10\""
 	@echo "      $(BIN)/trm sql \"select pool_name, members, active_share, application_rate from rpt_talent_pool_summary\""
 

@@ -162,11 +162,12 @@ class EntityLoader:
         return report
 
     def _previous(self, relative: str, digest: str) -> tuple[str, str] | None:
-        """(status, file) of an earlier successful ingestion of this content for this entity."""
+        """(status, file) of an earlier ingestion of this content for this entity (a batch an operator rejected
+        counts: the same bytes are not loaded again)."""
         row = fetch_one(
             self.con,
             f"""select status, source_file from {RAW_SCHEMA}.ingestion_files
-                where entity = ? and content_hash = ? and status in ('loaded', 'duplicate')
+                where entity = ? and content_hash = ? and status in ('loaded', 'duplicate', 'rejected')
                 order by (source_file = ?) desc, (status = 'loaded') desc limit 1""",
             [self.contract.name, digest, relative],
         )

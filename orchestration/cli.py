@@ -132,6 +132,34 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_batches(args: argparse.Namespace, settings: Settings) -> int:
+    import pandas as pd
+
+    from ingestion.batches import BatchError, list_batches, reject_batch
+    from ingestion.warehouse import connect
+
+    try:
+        con = connect(settings.warehouse, read_only=args.reject is None)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.reject is None:
+            with pd.option_context("display.max_rows", 200, "display.width", 200, "display.max_colwidth", 60):
+                print(list_batches(con, args.entity, args.limit).to_string(index=False))
+            return 0
+        rejection = reject_batch(con, args.reject, args.reason or "")
+    except BatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(f"Rejected {rejection.batch_id} ({rejection.entity}, {rejection.source_file}): {rejection.rows_moved:,} "
+          "rows moved to raw.quarantine. The file will not be loaded again; the next `trm run` rebuilds on the "
+          "previous version of those keys.")
+    return 0
+
+
 # Subcommands with parsers of their own (usable on any file, without the warehouse): `trm NAME -h` shows theirs.
 DELEGATED = {
     "resolve": ("ml.identity.cli", "resolve any person CSV to stable person keys: trm resolve IN.csv OUT.csv"),
@@ -165,6 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--job", default="nightly", choices=["nightly", "ingestion"])
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     run.set_defaults(func=_cmd_run)
+
+    batches = sub.add_parser("batches", help="list loaded batches, or reject one the gate found bad")
+    batches.add_argument("--entity", help="only this raw table, e.g. hris__employees")
+    batches.add_argument("--limit", type=int, default=20)
+    batches.add_argument("--reject", metavar="BATCH_ID", help="move this batch's rows to raw.quarantine")
+    batches.add_argument("--reason", help="why (stored with every quarantined row); required with --reject")
+    batches.set_defaults(func=_cmd_batches)
 
     for name, (_module, help_text) in DELEGATED.items():
         sub.add_parser(name, add_help=False, help=f"{help_text} (trm {name} -h for options)")

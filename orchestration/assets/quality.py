@@ -60,6 +60,21 @@ def _summary(result: SuiteResult) -> str:
     return "\n".join(lines) or result.summary()
 
 
+def _batch_hint(con, suite: Suite) -> str:
+    """For a raw table: the batches the suite validated, and how to set them aside."""
+    if suite.schema_name != "raw" or suite.scope != "latest_load":
+        return ""
+    rows = con.execute(
+        """select batch_id, source_file from raw.ingestion_files where entity = ? and status = 'loaded' and run_id =
+           (select run_id from raw.ingestion_files where entity = ? and status = 'loaded' and rows_loaded > 0
+            order by finished_at desc limit 1)""", [suite.table_name, suite.table_name]).fetchall()
+    if not rows:
+        return ""
+    files = ", ".join(f"{f} (batch {b})" for b, f in rows)
+    return (f"Validated load: {files}. Fix the export and drop the corrected file into the landing folder, or set "
+            f"the load aside: trm batches --reject {rows[0][0]} --reason '...'")
+
+
 def _render_docs(home: str, run_id: str, result: SuiteResult) -> Path | None:
     """Keep the result as JSON and add it to the Data Docs of this run (its GX page and the index)."""
     from expectations.docs import render_incremental
@@ -92,6 +107,7 @@ def _build_check(suite: Suite, key: AssetKey) -> AssetChecksDefinition:
     def _check(context: AssetCheckExecutionContext, trm: TRMResource) -> AssetCheckResult:
         with trm.connect() as con:  # writable: metric_change keeps its history in audit.quality_metrics
             result = run_suite(con, suite, context.run.run_id)
+            hint = _batch_hint(con, suite) if result.blocking_failures else ""
         for outcome in result.blocking_failures:
             context.log.error(f"{suite.table}: blocking expectation failed — {outcome.message}")
         for outcome in result.warnings:
@@ -102,7 +118,7 @@ def _build_check(suite: Suite, key: AssetKey) -> AssetChecksDefinition:
             context.log.warning(f"Data Docs not rendered: {exc}")
             index = None
         metadata = {
-            "summary": MetadataValue.text(_summary(result)),
+            "summary": MetadataValue.text(_summary(result) + (f"\n{hint}" if hint else "")),
             "failures": MetadataValue.md(_samples_markdown(result)),
             "rows_validated": result.rows_validated or 0,
             "blocking_failures": len(result.blocking_failures),
