@@ -194,3 +194,15 @@ def test_withheld_columns_stay_in_the_warehouse(tmp_path):
     con.close()
     withheld = {t.name: t.withheld for t in bi_tables(ensure_manifest())}
     assert withheld["dim_person"] == ("current_employee_id",)  # the HRIS number re-identifies; key stays
+
+
+def test_parquet_per_mart_with_an_atomic_current_link(tmp_path):
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb", 7)
+    parquet = tmp_path / "published_parquet"
+    for n in range(5):
+        publish(warehouse, tmp_path / "published.duckdb", TABLES, PublicationRecord(f"run-{n}"), parquet_dir=parquet)
+    current = parquet / "current"
+    assert current.is_symlink() and (current / "fct_scores.parquet").exists()
+    assert duckdb.execute(f"select count(*) from '{current / 'fct_scores.parquet'}'").fetchone()[0] == 7
+    kept = [p for p in parquet.iterdir() if p.is_dir() and not p.is_symlink()]
+    assert len(kept) == 3 and not [p for p in parquet.iterdir() if p.name.startswith(".")]

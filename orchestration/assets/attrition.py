@@ -29,7 +29,7 @@ from ingestion.warehouse import fetch_one, table_exists
 from ml.attrition import ModelRegistry
 from ml.attrition.features import CONTEXT_COLUMNS, build_snapshots, label_column, snapshot_info
 from ml.attrition.holdout import select_and_train
-from orchestration.assets.ingestion import OWNER
+from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
 from orchestration.assets.sentiment import ML_SCHEMA
 from orchestration.resources import TRMResource
 
@@ -102,9 +102,9 @@ def train_and_register(trm: TRMResource, log) -> tuple[object, dict]:
     version = registry(trm).save(result.model, **fields)
     return version, version.metadata
 
-
 @asset(
     key=FEATURES_KEY,
+    retry_policy=TRANSIENT_RETRY,  # a reader's lock or a full disk; bad data fails for good
     group_name="ml",
     owners=[OWNER],
     kinds={"python", "duckdb"},
@@ -191,6 +191,7 @@ def risk_bands(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @asset(
     key=SCORES_KEY,
+    retry_policy=TRANSIENT_RETRY,  # a reader's lock or a full disk; bad data fails for good
     group_name="ml",
     owners=[OWNER],
     kinds={"python", "scikitlearn", "duckdb"},

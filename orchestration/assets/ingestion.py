@@ -22,6 +22,9 @@ from ingestion.warehouse import RAW_SCHEMA, fetch_one
 from orchestration.resources import TRMResource
 
 OWNER = "team:data-engineering"
+# Lock contention with a reader's tool, a file still being copied or a full disk are what a retry can fix; data
+# failures raise Failure(allow_retries=False) and dbt builds and checks are never retried.
+TRANSIENT_RETRY = RetryPolicy(max_retries=2, delay=10)
 # Warn when more than this share of an entity's rows in the latest loaded files went to quarantine.
 QUARANTINE_WARN_SHARE = 0.05
 
@@ -53,7 +56,7 @@ def _build_asset(contract: EntityContract) -> AssetsDefinition:
         description=(f"{contract.description}\n\nLoads landing files mapped to `{contract.name}` into "
                      f"`raw.{contract.name}`; bad rows go to `raw.quarantine`.\n\nContract: {columns}"),
         metadata={"source": contract.source, "primary_key": ", ".join(contract.primary_key)},
-        retry_policy=RetryPolicy(max_retries=2, delay=5),  # lock contention or a file still being copied
+        retry_policy=TRANSIENT_RETRY,
     )
     def _ingest(context: AssetExecutionContext, trm: TRMResource) -> MaterializeResult:
         with trm.connect() as con:

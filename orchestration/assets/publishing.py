@@ -18,13 +18,12 @@ from dagster import (
     FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
-    RetryPolicy,
     asset,
 )
 
 from ingestion.warehouse import fetch_one, table_exists
 from orchestration.assets.dbt import ensure_manifest
-from orchestration.assets.ingestion import OWNER
+from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
 from orchestration.assets.sentiment import ML_SCHEMA
 from orchestration.publish import (
     CheckRecord,
@@ -37,8 +36,6 @@ from orchestration.resources import TRMResource
 
 PUBLISHED_KEY = AssetKey(["publish", "published_marts"])
 REPORT_KEY = AssetKey(["reports", "people_health_report"])
-# Lock contention with a reader's tool or a full disk are the failures a retry can fix.
-TRANSIENT_RETRY = RetryPolicy(max_retries=2, delay=10)
 
 
 def _run_checks(context: AssetExecutionContext) -> list[CheckRecord]:

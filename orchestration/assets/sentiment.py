@@ -15,7 +15,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, MetadataValue, asset
 
 from ingestion.warehouse import fetch_one, table_exists
-from orchestration.assets.ingestion import OWNER
+from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
 from orchestration.resources import TRMResource
 
 ML_SCHEMA = "ml"
@@ -121,9 +121,9 @@ def score_new(trm: TRMResource, table: str, key: str, query: str, text_column: s
         _ensure_empty_table(con, table, key_types)
     return pd.DataFrame(columns=["sentiment"])
 
-
 @asset(
     key=AssetKey([ML_SCHEMA, "message_sentiment"]),
+    retry_policy=TRANSIENT_RETRY,  # a reader's lock or a full disk; bad data fails for good
     group_name="ml",
     owners=[OWNER],
     kinds={"python", "scikitlearn", "duckdb"},
@@ -159,6 +159,7 @@ def message_sentiment(context: AssetExecutionContext, config: SentimentConfig,
 
 @asset(
     key=AssetKey([ML_SCHEMA, "comment_sentiment"]),
+    retry_policy=TRANSIENT_RETRY,  # a reader's lock or a full disk; bad data fails for good
     group_name="ml",
     owners=[OWNER],
     kinds={"python", "scikitlearn", "duckdb"},
