@@ -52,15 +52,43 @@ def _column_types(con: duckdb.DuckDBPyConnection, suite: Suite) -> dict[str, str
                            "and table_name = ?", [suite.schema_name, suite.table_name]))
 
 
+BLOCKED_BATCHES = "audit.blocked_batches"
+
+
+def latest_load_batches_sql(entity: str) -> str:
+    """The batches of the entity's latest ingestion run that loaded rows (``entity`` is [A-Za-z0-9_]+, checked
+    when the suite was loaded)."""
+    return (f"select batch_id from raw.ingestion_files where entity = '{entity}' and status = 'loaded' "
+            f"and run_id = (select run_id from raw.ingestion_files where entity = '{entity}' and status = 'loaded' "
+            f"and rows_loaded > 0 order by finished_at desc limit 1)")
+
+
 def _latest_load_filter(con: duckdb.DuckDBPyConnection, suite: Suite, columns: dict[str, str]) -> str | None:
-    """Rows of the entity's latest ingestion run: raw tables are append-only, so older batches were validated
-    on their own night and a re-sent full export would otherwise count every key twice."""
+    """Rows of the entity's latest ingestion run, plus every batch that failed a blocking expectation and was not
+    rejected since: raw tables are append-only, so older batches were validated on their own night (a re-sent
+    full export would otherwise count every key twice), but a bad batch must keep failing until an engineer
+    sets it aside (trm batches --reject), even after newer files arrive."""
     if "_batch_id" not in columns or not custom.table_exists(con, "raw.ingestion_files"):
         return None
-    entity = suite.table_name  # matches [A-Za-z0-9_]+ (checked when the suite was loaded)
-    return (f"_batch_id in (select batch_id from raw.ingestion_files where entity = '{entity}' and status = 'loaded' "
-            f"and run_id = (select run_id from raw.ingestion_files where entity = '{entity}' and status = 'loaded' "
-            f"and rows_loaded > 0 order by finished_at desc limit 1))")
+    entity = suite.table_name
+    blocked = (f" or _batch_id in (select batch_id from {BLOCKED_BATCHES} where entity = '{entity}')"
+               if custom.table_exists(con, BLOCKED_BATCHES) else "")
+    return f"(_batch_id in ({latest_load_batches_sql(entity)}){blocked})"
+
+
+def remember_blocked_batches(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> list[str]:
+    """After a blocking failure on a raw table: keep the validated batches under watch (see _latest_load_filter).
+    Rejected batches have no rows left, so they stop matching by themselves."""
+    if suite.scope != "latest_load" or not custom.table_exists(con, "raw.ingestion_files"):
+        return []
+    con.execute("create schema if not exists audit")
+    con.execute(f"create table if not exists {BLOCKED_BATCHES} (batch_id varchar, entity varchar, suite varchar, "
+                "run_id varchar, blocked_at timestamptz)")
+    batches = [b for (b,) in con.execute(latest_load_batches_sql(suite.table_name)).fetchall()]
+    con.execute(f"insert into {BLOCKED_BATCHES} select b, ?, ?, ?, now() from unnest(?::varchar[]) t(b) "
+                f"where b not in (select batch_id from {BLOCKED_BATCHES})",
+                [suite.table_name, suite.name, run_id, batches])
+    return batches
 
 
 def source_sql(con: duckdb.DuckDBPyConnection, suite: Suite, columns: dict[str, str]) -> str:

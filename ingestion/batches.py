@@ -45,11 +45,13 @@ def reject_batch(con: duckdb.DuckDBPyConnection, batch_id: str, reason: str) -> 
     """Move a loaded batch's rows to quarantine with ``reason``, in one transaction."""
     if not reason.strip():
         raise BatchError("say why the batch is rejected (--reason): it is stored with every quarantined row")
-    row = fetch_one(con, f"""select entity, source_file, status from {RAW_SCHEMA}.ingestion_files
-                              where batch_id = ? order by finished_at desc limit 1""", [batch_id])
+    # A copy of the file under another name has a 'duplicate' row with the same batch id: the load counts.
+    row = fetch_one(con, f"""select entity, source_file, status, rows_loaded from {RAW_SCHEMA}.ingestion_files
+                              where batch_id = ? order by (status = 'loaded') desc, finished_at desc limit 1""",
+                    [batch_id])
     if row is None:
         raise BatchError(f"no batch {batch_id!r} in {RAW_SCHEMA}.ingestion_files (list them: trm batches)")
-    entity, source_file, status = row
+    entity, source_file, status, rows_loaded = row
     if status != "loaded":
         raise BatchError(f"batch {batch_id} of {entity} is {status!r}, not 'loaded': nothing to reject")
     if not table_exists(con, RAW_SCHEMA, entity):
@@ -68,12 +70,14 @@ def reject_batch(con: duckdb.DuckDBPyConnection, batch_id: str, reason: str) -> 
                 select ?, ?, _source_file, _row_number, ?, {record}::varchar, _batch_id, now()
                 from {table} where _batch_id = ?""",
             [source, entity, f"batch rejected: {reason.strip()}", batch_id]).fetchone()[0]
+        if moved != rows_loaded:  # the ledger and the table disagree: change nothing, say so
+            raise BatchError(f"batch {batch_id} has {moved} rows in {table} but the ledger says {rows_loaded} "
+                             "were loaded; nothing was changed")
         con.execute(f"delete from {table} where _batch_id = ?", [batch_id])
         con.execute(f"""update {RAW_SCHEMA}.ingestion_files
-                        set status = 'rejected', rows_quarantined = rows_quarantined + rows_loaded,
-                            rows_loaded = 0, error = ?
+                        set status = 'rejected', rows_quarantined = rows_quarantined + ?, rows_loaded = 0, error = ?
                         where batch_id = ? and status = 'loaded'""",
-                    [f"rejected by an operator: {reason.strip()}", batch_id])
+                    [moved, f"rejected by an operator: {reason.strip()}", batch_id])
         con.execute("commit")
     except Exception:
         con.execute("rollback")

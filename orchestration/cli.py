@@ -133,15 +133,22 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_batches(args: argparse.Namespace, settings: Settings) -> int:
+    import duckdb
     import pandas as pd
 
     from ingestion.batches import BatchError, list_batches, reject_batch
     from ingestion.warehouse import connect
 
+    if args.reason and args.reject is None:
+        print("error: --reason goes with --reject BATCH_ID", file=sys.stderr)
+        return 2
     try:
         con = connect(settings.warehouse, read_only=args.reject is None)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.IOException:
+        print(f"error: a run is writing {settings.warehouse}; try again when it has finished", file=sys.stderr)
         return 2
     try:
         if args.reject is None:

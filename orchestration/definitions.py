@@ -38,10 +38,12 @@ def build_definitions(settings: Settings) -> Definitions:
     assets = [*ingestion_assets, *build_dbt_assets(), person_crosswalk, message_sentiment, comment_sentiment,
               attrition_features, attrition_model, attrition_scores]
     asset_keys = {key for a in assets for key in a.keys}
-    assets += publishing_assets(gated_assets(asset_keys))
+    checks = [*ingestion_checks, attrition_drift, *build_quality_checks(asset_keys)]
+    check_keys = {spec.key for d in [*assets, *checks] for spec in d.check_specs}  # dbt tests included
+    assets += publishing_assets(gated_assets(asset_keys), check_keys)
     return Definitions(
         assets=assets,
-        asset_checks=[*ingestion_checks, attrition_drift, *build_quality_checks(asset_keys)],
+        asset_checks=checks,
         jobs=[ingestion_job, nightly_job, retrain_job],
         schedules=[nightly_schedule(settings), weekly_retrain_schedule(settings)],
         sensors=[landing_sensor(settings, mapping), failure_notification_sensor(settings)],

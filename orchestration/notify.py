@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import subprocess
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
@@ -44,12 +45,15 @@ def notify_failure(settings: Settings, notice: FailureNotice) -> list[str]:
                            "failed_steps": notice.failed_steps, "message": notice.message}).encode()
         request = urllib.request.Request(settings.notify_webhook, data=body, method="POST",
                                          headers={"Content-Type": "application/json"})
+        # Chat webhooks carry their secret in the URL: only scheme and host are ever logged.
+        where = "{0.scheme}://{0.hostname}".format(urllib.parse.urlsplit(settings.notify_webhook))
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
                 done.append(f"webhook answered {response.status}")
-        except OSError as exc:
-            log.error("failure webhook %s could not be reached: %s", settings.notify_webhook, exc)
-            done.append(f"webhook failed: {exc}")
+        except (OSError, ValueError) as exc:  # unreachable, refused, or not a URL (TRM_NOTIFY_WEBHOOK)
+            reason = type(exc).__name__ if isinstance(exc, ValueError) else getattr(exc, "reason", exc)
+            log.error("failure webhook %s could not be reached: %s", where, reason)
+            done.append(f"webhook failed ({where}): {reason}")
     if settings.notify_command:
         env = {**os.environ, "TRM_RUN_ID": notice.run_id, "TRM_JOB": notice.job,
                "TRM_FAILED_STEPS": ",".join(notice.failed_steps)}

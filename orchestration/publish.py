@@ -9,6 +9,7 @@ The previous file is never opened for writing, so a failed audit leaves it byte-
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
@@ -178,14 +179,18 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _write_parquet(candidate: Path, tables: Sequence[str], parquet_root: Path, run_id: str) -> Path:
+def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_id: str) -> Path:
     """Parquet per mart in ``parquet_root/<time>-<run>/``, then ``current`` (a symlink) swapped atomically."""
     parquet_root.mkdir(parents=True, exist_ok=True)
+    for leftover in parquet_root.glob(".*"):  # staging folders and links of runs killed midway
+        if leftover.is_symlink() or leftover.is_file():
+            leftover.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
     stamp = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{run_id[:8]}"
     staging = parquet_root / f".{stamp}.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    con = duckdb.connect(str(candidate), read_only=True)
+    con = duckdb.connect(str(source), read_only=True)
     try:
         for name in tables:
             target = _sql_string(str(staging / f"{name}.parquet"))
@@ -202,43 +207,62 @@ def _write_parquet(candidate: Path, tables: Sequence[str], parquet_root: Path, r
     link.symlink_to(final.name)
     os.replace(link, parquet_root / "current")
     older = sorted(p for p in parquet_root.iterdir() if p.is_dir() and not p.is_symlink()
-                   and not p.name.startswith("."))
-    for stale in older[:-KEEP_PARQUET_PUBLICATIONS]:
+                   and not p.name.startswith(".") and p.name != final.name)
+    for stale in older[:-(KEEP_PARQUET_PUBLICATIONS - 1)]:
         shutil.rmtree(stale, ignore_errors=True)
     return parquet_root / "current"
+
+
+def _attached(warehouse: Path, candidate: Path):
+    con = duckdb.connect(str(warehouse), read_only=True)
+    con.execute(f"attach {_sql_string(str(candidate))} as pub (read_write)")
+    return con
+
+
+def _remove_leftovers(published: Path) -> None:
+    """Candidates of runs that were killed midway (each a full copy of the marts)."""
+    for leftover in published.parent.glob(f".{published.name}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
 
 
 def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], record: PublicationRecord, *,
             audit: Callable[[Path], None] | None = None, parquet_dir: Path | None = None,
             source_schema: str = "main", progress: Callable[[str], None] = lambda _msg: None) -> PublicationResult:
-    """Write the candidate next to ``published``, run ``audit(candidate)`` (raise PublishBlocked to stop),
-    then rename it into place. Any failure removes the candidate and leaves the previous publication as it was."""
+    """Write the candidate next to ``published``, run ``audit(candidate)`` (raise PublishBlocked to stop; it may
+    add to ``record.checks``), record the publication in it, then rename it into place. Any failure removes the
+    candidate and leaves the previous publication as it was. One publisher at a time (a file lock), so two
+    overlapping runs cannot interleave their records or put an older publication back."""
     started = dt.datetime.now()
     published = Path(published)
     published.parent.mkdir(parents=True, exist_ok=True)
     candidate = published.with_name(f".{published.name}.{record.run_id[:12]}.tmp")
-    for leftover in (candidate, candidate.with_name(candidate.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
+    with (published.parent / f".{published.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _remove_leftovers(published)
         try:
-            con.execute(f"attach {_sql_string(str(candidate))} as pub (read_write)")
-            counts = _copy_marts(con, tables, source_schema, progress)
-            _write_record(con, published, record, tables, counts)
-            con.execute("detach pub")  # checkpoints the candidate: no WAL file is left beside it
-        finally:
-            con.close()
-        if audit is not None:
-            audit(candidate)
-        parquet = _write_parquet(candidate, [t.name for t in tables], parquet_dir, record.run_id) \
-            if parquet_dir else None
-        _fsync(candidate)
-        os.replace(candidate, published)
-        _fsync(published.parent)
-    except BaseException:
-        for leftover in (candidate, candidate.with_name(candidate.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-        raise
+            con = _attached(warehouse, candidate)
+            try:
+                counts = _copy_marts(con, tables, source_schema, progress)
+                con.execute("detach pub")  # checkpoints the candidate: no WAL file is left beside it
+            finally:
+                con.close()
+            if audit is not None:
+                audit(candidate)
+            con = _attached(warehouse, candidate)
+            try:
+                _write_record(con, published, record, tables, counts)
+                con.execute("detach pub")
+            finally:
+                con.close()
+            _fsync(candidate)
+            os.replace(candidate, published)
+            _fsync(published.parent)
+        except BaseException:
+            _remove_leftovers(published)
+            raise
+    # Parquet follows the publication it mirrors; a failure here leaves the DuckDB publication in place.
+    parquet = _write_parquet(published, [t.name for t in tables], parquet_dir, record.run_id) if parquet_dir \
+        else None
     seconds = (dt.datetime.now() - started).total_seconds()
     return PublicationResult(published, counts, seconds, parquet)
 

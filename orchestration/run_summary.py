@@ -72,7 +72,7 @@ def print_footer(settings: Settings, run_id: str | None = None) -> None:
               f"{latest['checks_passed']} checks passed, {latest['checks_warned']} warnings)")
     elif latest:
         print(f"NOT published by this run; BI still reads the last good publication in {settings.published} "
-              f"(run {latest['run_id'][:8]}, {latest['published_at']:%Y-%m-%d %H:%M} UTC)")
+              f"(run {latest['run_id'][:8]}, {latest['published_at'].tz_convert('UTC'):%Y-%m-%d %H:%M} UTC)")
     else:
         print(f"Nothing published yet ({settings.published} does not exist).")
     reports = settings.home / "reports"

@@ -27,6 +27,8 @@ def test_a_rejected_batch_is_quarantined_with_its_reason_and_never_reloaded(con,
     good_rows = con.execute("select count(*) from raw.hris__employees").fetchone()[0]
     (landing / "hris" / "employees_bad.csv").write_bytes(BAD.encode("gb18030"))
     load_entity(con, employees, mapping, landing, KEY, "r2")
+    (landing / "hris" / "employees_bad_copy.csv").write_bytes(BAD.encode("gb18030"))  # same bytes, other name
+    load_entity(con, employees, mapping, landing, KEY, "r2b")
     batch = list_batches(con, "hris__employees").query("source_file == 'hris/employees_bad.csv'").iloc[0]
     assert batch["status"] == "loaded" and batch["rows_loaded"] == 3
 

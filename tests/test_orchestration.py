@@ -200,8 +200,10 @@ def test_the_nightly_run_ends_with_a_publication_reports_and_docs(nightly_run):
     assert "raw.hris__employees" in docs and "https://" not in docs
 
 
-def test_a_bad_hris_batch_fails_the_gate_and_the_publication_stays_byte_for_byte(nightly_run, capsys):
+def test_a_bad_hris_batch_fails_the_gate_and_the_publication_stays_byte_for_byte(nightly_run, capsys,
+                                                                                 monkeypatch):
     settings, _ = nightly_run
+    monkeypatch.setenv("TRM_HOME", str(settings.home))  # for `trm batches`
     before = _digest(settings.published)
     # A new export where a third of the leavers' exit dates fall before their hire dates.
     rows = ["工号,姓名,公司邮箱,手机号,身份证号,性别,出生日期,入职日期,离职日期,是否主动离职"]
@@ -225,6 +227,23 @@ def test_a_bad_hris_batch_fails_the_gate_and_the_publication_stays_byte_for_byte
     assert _digest(settings.published) == before
     assert not result.asset_materializations_for_node("publish__published_marts")
 
+    # A clean export arriving later does not wash the bad batch out: it keeps failing until it is rejected.
+    clean = "\n".join([rows[0], "E300,员工,e300@corp.cn,,,女,1990-01-01,2022-05-01,2025-02-01,是"]) + "\n"
+    (settings.landing / "hris" / "employees_2025-08.csv").write_bytes(clean.encode("gb18030"))
+    selection = [AssetKey(["raw", "hris__employees"]), AssetKey(["publish", "published_marts"])]
+    again = defs.resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=selection)
+    assert not again.success and _digest(settings.published) == before
+    summary = next(e for e in again.get_asset_check_evaluations() if not e.passed).metadata["summary"].value
+    assert "exit_on_or_after_hire" in summary and "trm batches --reject" in summary
+    bad_batch = _query(settings, "select batch_id from raw.ingestion_files "
+                                 "where source_file = 'hris/employees_2025-07.csv'")[0][0]
+    assert main(["batches", "--reject", bad_batch, "--reason", "exit dates before hire dates"]) == 0
+    fixed = defs.resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=selection)
+    assert fixed.success and fixed.asset_materializations_for_node("publish__published_marts")
+    assert _digest(settings.published) != before
+
 
 def test_a_mart_exposing_a_small_group_is_not_published(nightly_run):
     settings, _ = nightly_run
@@ -241,4 +260,5 @@ def test_a_mart_exposing_a_small_group_is_not_published(nightly_run):
     message = failure.event_specific_data.error.message
     assert "rpt_team_sentiment_monthly" in message and "small_group" in message
     assert _digest(settings.published) == before
-    assert sorted(p.name for p in settings.published.parent.glob("*published*")) == ["published.duckdb"]
+    assert sorted(p.name for p in settings.published.parent.glob("*published*") if p.suffix != ".lock") \
+        == ["published.duckdb"]

@@ -1,4 +1,4 @@
-"""The privacy gate of published marts (expectations/privacy.py) on small hand-made DuckDB databases: identifier
+"""The privacy gate of published marts (expectations/privacy/) on small hand-made DuckDB databases: identifier
 columns, identifier values (emails, phones, checksum-valid national IDs, known names), small groups."""
 
 from __future__ import annotations

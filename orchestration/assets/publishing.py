@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from dagster import (
+    AssetCheckKey,
     AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
@@ -38,20 +39,37 @@ PUBLISHED_KEY = AssetKey(["publish", "published_marts"])
 REPORT_KEY = AssetKey(["reports", "people_health_report"])
 
 
+def _record(evaluation) -> CheckRecord:
+    # The description holds counts only; sample rows (source ids) stay in the engineers' views, not in BI's file.
+    return CheckRecord(target=evaluation.asset_key.to_user_string(), check_name=evaluation.check_name,
+                       severity="ERROR" if evaluation.severity == AssetCheckSeverity.ERROR else "WARN",
+                       passed=evaluation.passed, detail=evaluation.description or "")
+
+
 def _run_checks(context: AssetExecutionContext) -> list[CheckRecord]:
     """Every asset check evaluated in this run (dbt tests, expectations, drift), newest evaluation per check."""
     records = context.instance.get_records_for_run(
         run_id=context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION).records
     latest: dict[tuple[str, str], CheckRecord] = {}
     for record in records:
-        evaluation = record.event_log_entry.dagster_event.event_specific_data  # type: ignore[union-attr]
-        target = evaluation.asset_key.to_user_string()
-        summary = evaluation.metadata.get("summary")
-        latest[(target, evaluation.check_name)] = CheckRecord(
-            target=target, check_name=evaluation.check_name,
-            severity="ERROR" if evaluation.severity == AssetCheckSeverity.ERROR else "WARN",
-            passed=evaluation.passed, detail=str(summary.value) if summary is not None else "")
+        check = _record(record.event_log_entry.dagster_event.event_specific_data)  # type: ignore[union-attr]
+        latest[(check.target, check.check_name)] = check
     return list(latest.values())
+
+
+def _latest_failures(context: AssetExecutionContext, keys: list[AssetCheckKey]) -> list[CheckRecord]:
+    """Blocking checks on the published marts and gated tables whose latest evaluation, in any run, failed.
+
+    A run that materialises only this asset (from the UI) evaluates no checks itself; the tables it would publish
+    were checked by earlier runs, and their latest verdict must stand."""
+    latest = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    failures = []
+    for record in latest.values():
+        event = record.event
+        evaluation = event.dagster_event.event_specific_data if event and event.dagster_event else None
+        if evaluation is not None and not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR:
+            failures.append(_record(evaluation))
+    return failures
 
 
 def _model_versions(trm: TRMResource) -> dict[str, str]:
@@ -67,7 +85,8 @@ def _model_versions(trm: TRMResource) -> dict[str, str]:
     return versions
 
 
-def _privacy_audit(trm: TRMResource, context: AssetExecutionContext, tables: list[str], findings: dict):
+def _privacy_audit(trm: TRMResource, context: AssetExecutionContext, tables: list[str], findings: dict,
+                   record: PublicationRecord):
     """The audit of the candidate file: direct identifiers and small groups, by values as well as names."""
     from expectations.privacy import KnownIdentifiers, dbt_group_size_columns, scan_privacy
 
@@ -84,6 +103,9 @@ def _privacy_audit(trm: TRMResource, context: AssetExecutionContext, tables: lis
         finally:
             con.close()
         findings["report"] = report
+        record.checks.append(CheckRecord(
+            "publication", "privacy_scan", "ERROR", report.passed,
+            f"{len(report.blocking)} blocking, {len(report.warnings)} warning finding(s) on {len(tables)} tables"))
         if report.blocking:
             raise PublishBlocked("the privacy scan of the candidate publication found direct identifiers or "
                                  f"groups under the minimum size:\n{report.to_markdown()}")
@@ -97,9 +119,11 @@ def _failed_blocking(checks: list[CheckRecord]) -> list[CheckRecord]:
     return [c for c in checks if c.severity == "ERROR" and not c.passed]
 
 
-def _build_published_marts(gated: set[AssetKey]):
+def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey]):
     tables = bi_tables(ensure_manifest())
     marts = {AssetKey([t.name]) for t in tables}
+    upstream = marts | gated
+    watched = sorted((k for k in check_keys if k.asset_key in upstream), key=lambda k: k.to_user_string())
 
     @asset(
         key=PUBLISHED_KEY,
@@ -108,7 +132,7 @@ def _build_published_marts(gated: set[AssetKey]):
         kinds={"duckdb"},
         # The marts, and directly every table an expectation suite guards: a blocking check then skips this step
         # in any run that includes both, even a hand-picked subset without the models in between.
-        deps=sorted(marts | gated, key=lambda k: k.to_user_string()),
+        deps=sorted(upstream, key=lambda k: k.to_user_string()),
         retry_policy=TRANSIENT_RETRY,
         # BI reads this: warn when the last publication is more than a day old, fail after two nights missed.
         freshness_policy=FreshnessPolicy.time_window(fail_window=dt.timedelta(hours=50),
@@ -125,17 +149,20 @@ def _build_published_marts(gated: set[AssetKey]):
     def published_marts(context: AssetExecutionContext, trm: TRMResource) -> MaterializeResult:
         settings = trm.settings
         checks = _run_checks(context)
-        failed = _failed_blocking(checks)
-        if failed:  # Dagster skips this step when a blocking check fails; this also covers hand-picked runs
-            lines = "\n".join(f"- {c.target} · {c.check_name}: {c.detail[:300]}" for c in failed)
-            raise Failure(description=f"not published: {len(failed)} blocking check(s) failed in this run; "
-                                      f"{settings.published} is unchanged.\n{lines}", allow_retries=False)
+        # Dagster skips this step when a blocking check of the run fails; a hand-picked run has no checks of its
+        # own, so the latest verdict of every blocking check on what is published counts too.
+        failed = _failed_blocking(checks) + _latest_failures(context, watched)
+        if failed:
+            lines = "\n".join(sorted({f"- {c.target} · {c.check_name}: {c.detail[:300]}" for c in failed}))
+            raise Failure(description=f"not published: blocking check(s) failed; {settings.published} is "
+                                      f"unchanged. Fix the data and run the nightly job again.\n{lines}",
+                          allow_retries=False)
         findings: dict = {}
         record = PublicationRecord(run_id=context.run.run_id, as_of_date=_as_of_date(trm), checks=checks,
                                    model_versions=_model_versions(trm))
         try:
             result = publish(settings.warehouse, settings.published, tables, record,
-                             audit=_privacy_audit(trm, context, [t.name for t in tables], findings),
+                             audit=_privacy_audit(trm, context, [t.name for t in tables], findings, record),
                              parquet_dir=settings.published.parent / "published_parquet"
                              if settings.publish_parquet else None,
                              progress=context.log.debug)
@@ -203,6 +230,6 @@ def people_health_report(context: AssetExecutionContext, trm: TRMResource) -> Ma
     })
 
 
-def publishing_assets(gated: set[AssetKey]) -> list:
-    """``gated``: the assets that carry blocking checks (the expectation suites' tables)."""
-    return [_build_published_marts(gated), people_health_report]
+def publishing_assets(gated: set[AssetKey], check_keys: set[AssetCheckKey]) -> list:
+    """``gated``: the assets that carry blocking expectation suites; ``check_keys``: every check defined."""
+    return [_build_published_marts(gated, check_keys), people_health_report]

@@ -19,7 +19,7 @@ from dagster import (
     asset_check,
 )
 
-from expectations.engine import Suite, SuiteResult, load_suites, run_suite
+from expectations.engine import Suite, SuiteResult, load_suites, remember_blocked_batches, run_suite
 from orchestration.resources import TRMResource
 
 MAX_SAMPLE_FAILURES = 3
@@ -60,19 +60,12 @@ def _summary(result: SuiteResult) -> str:
     return "\n".join(lines) or result.summary()
 
 
-def _batch_hint(con, suite: Suite) -> str:
-    """For a raw table: the batches the suite validated, and how to set them aside."""
-    if suite.schema_name != "raw" or suite.scope != "latest_load":
+def _batch_hint(batches: list[str]) -> str:
+    """How to set a failing raw load aside; it keeps failing every night until then."""
+    if not batches:
         return ""
-    rows = con.execute(
-        """select batch_id, source_file from raw.ingestion_files where entity = ? and status = 'loaded' and run_id =
-           (select run_id from raw.ingestion_files where entity = ? and status = 'loaded' and rows_loaded > 0
-            order by finished_at desc limit 1)""", [suite.table_name, suite.table_name]).fetchall()
-    if not rows:
-        return ""
-    files = ", ".join(f"{f} (batch {b})" for b, f in rows)
-    return (f"Validated load: {files}. Fix the export and drop the corrected file into the landing folder, or set "
-            f"the load aside: trm batches --reject {rows[0][0]} --reason '...'")
+    return (f"Batches validated: {', '.join(batches)} (trm batches --entity ... lists their files). They fail every "
+            "night until set aside: trm batches --reject BATCH_ID --reason '...' (then drop a corrected export).")
 
 
 def _render_docs(home: str, run_id: str, result: SuiteResult) -> Path | None:
@@ -107,7 +100,8 @@ def _build_check(suite: Suite, key: AssetKey) -> AssetChecksDefinition:
     def _check(context: AssetCheckExecutionContext, trm: TRMResource) -> AssetCheckResult:
         with trm.connect() as con:  # writable: metric_change keeps its history in audit.quality_metrics
             result = run_suite(con, suite, context.run.run_id)
-            hint = _batch_hint(con, suite) if result.blocking_failures else ""
+            hint = _batch_hint(remember_blocked_batches(con, suite, context.run.run_id)) \
+                if result.blocking_failures else ""
         for outcome in result.blocking_failures:
             context.log.error(f"{suite.table}: blocking expectation failed — {outcome.message}")
         for outcome in result.warnings:
