@@ -20,6 +20,7 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     counts = generate_company(
         out, employees=args.employees, seed=args.seed, as_of=dt.date.fromisoformat(args.as_of),
         dirt_rate=args.dirt_rate, truth_out=truth, progress=not args.quiet,
+        attendance_days=args.attendance_days, im_days=args.im_days,
     )
     print(f"Wrote {len(counts)} files, {sum(counts.values()):,} rows, to {out}")
     print(f"Ground truth (never read by the pipeline): {truth or out.parent / 'ground_truth'}")
@@ -192,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=7)
     gen.add_argument("--as-of", default="2026-10-31", help="last day of the history (default 2026-10-31)")
     gen.add_argument("--dirt-rate", type=float, default=0.03, help="share of records made dirty (default 0.03)")
+    gen.add_argument("--attendance-days", type=int, default=365, help="days of attendance exports (default 365)")
+    gen.add_argument("--im-days", type=int, default=180, help="days of IM history (default 180)")
     gen.add_argument("--truth-out", help="ground-truth folder (default: next to --out, named ground_truth)")
     gen.add_argument("--quiet", action="store_true", help="no progress bars")
     gen.set_defaults(func=_cmd_generate)

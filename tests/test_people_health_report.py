@@ -178,3 +178,21 @@ def test_empty_database_gives_a_page_of_unavailable_sections(tmp_path: Path) -> 
         assert heading in html
     assert "not available: rpt_enps empty" in html
     assert result.headline["sections_unavailable"] == 5
+
+
+def test_small_departments_are_pooled_with_at_least_two_departments_and_the_minimum():
+    import datetime as dt
+
+    import duckdb
+
+    from orchestration.reports.context import SMALL_DEPARTMENTS, ReportContext
+
+    ctx = ReportContext(duckdb.connect(), dt.date(2026, 10, 31), 5)
+    rows = [{"department_id": "A", "size": 3, "late": 1}, {"department_id": "B", "size": 40, "late": 4},
+            {"department_id": "C", "size": 9, "late": 2}]
+    pooled = ctx.pool_small(rows, ["late"], "size")
+    combined = next(r for r in pooled if r["department_id"] == SMALL_DEPARTMENTS)
+    assert combined["late"] == 3  # A (3 people) alone would be A: C, the smallest other, joins it
+    assert [r["department_id"] for r in pooled if r["department_id"] != SMALL_DEPARTMENTS] == ["B"]
+    assert sum(r["late"] for r in pooled) == 7  # totals unchanged
+    assert ctx.pool_small(rows[1:], ["late"], "size") == rows[1:]  # nothing small: nothing pooled

@@ -131,19 +131,26 @@ class ReportContext:
         if department_id is None:
             return NO_DEPARTMENT
         if department_id == SMALL_DEPARTMENTS:
-            return f"Departments under {self.min_group_size} people (combined)"
+            return f"Small departments (combined, at least {self.min_group_size} people)"
         return self._departments.get(department_id, department_id)
 
     def pool_small(self, rows: list[dict[str, Any]], counts: list[str], size: str | None = None) -> list[dict[str, Any]]:
         """Combine the rows of departments under min_group_size people (the row's `size` column, else the
         current headcount in dim_org_unit) into one row summing `counts`, so that a count of one in a
         department of one does not point at a person. Other columns of the combined row are None."""
-        small, kept = [], []
-        for r in rows:
-            people = r[size] if size else self._sizes.get(r["department_id"])
-            (small if people is not None and people < self.min_group_size else kept).append(r)
+        def people(r: dict[str, Any]) -> Any:
+            return r[size] if size else self._sizes.get(r["department_id"])
+
+        small = [r for r in rows if people(r) is not None and people(r) < self.min_group_size]
+        kept = [r for r in rows if r not in small]
         if not small:
             return rows
+        # One small department "combined" would still be that department, and a pool under the minimum still a
+        # small group: add the smallest other departments until the pool has two and min_group_size people.
+        spare = sorted((r for r in kept if people(r) is not None), key=people)
+        while spare and (len(small) < 2 or sum(people(r) for r in small) < self.min_group_size):
+            small.append(spare.pop(0))
+        kept = [r for r in rows if r not in small]
         combined: dict[str, Any] = dict.fromkeys(rows[0])
         combined.update({c: sum(r[c] or 0 for r in small) for c in counts}, department_id=SMALL_DEPARTMENTS)
         return kept + [combined]
