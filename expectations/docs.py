@@ -196,6 +196,23 @@ def render_incremental(result: SuiteResult, results: list[SuiteResult], out_dir:
         note = f"GX's page for {result.suite} could not be rendered: {exc}"
     links = {(r.suite, r.run_id): stored[f"{r.run_id}/{r.suite}"] for r in results
              if f"{r.run_id}/{r.suite}" in stored}
+    _prune(out_dir, set(links.values()), links_file)
     index = out_dir / "index.html"
     index.write_text(_index(results, links, note), encoding="utf-8")
     return index
+
+
+def _prune(out_dir: Path, linked: set[str], links_file: Path) -> None:
+    """Keep only the GX validation pages the index links (each suite's latest): one page per suite and night
+    would otherwise pile up forever."""
+    pages = out_dir / "gx" / "validations"
+    if not pages.exists():
+        return
+    for page in pages.rglob("*.html"):
+        if page.relative_to(out_dir).as_posix() not in linked:
+            page.unlink()
+    for folder in sorted((p for p in pages.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    links_file.write_text(json.dumps({k: v for k, v in json.loads(links_file.read_text()).items()
+                                      if v in linked} if links_file.exists() else {}))

@@ -228,3 +228,16 @@ def test_results_round_trip_through_json_and_missing_columns_fail(tmp_path, con)
     assert all(re.fullmatch(r"[A-Za-z0-9_]+", o.name) for o in result.outcomes)  # usable as Dagster names
     again = suite_result_from_dict(json.loads(json.dumps(result.to_dict())))
     assert again == result and len(again.blocking_failures) == 1
+
+
+def test_incremental_docs_keep_one_page_per_suite(tmp_path, con):
+    from expectations.docs import render_incremental
+
+    _employees(con, swapped=10)
+    suite = _suite("raw.hris__employees")
+    for run in ("run-1", "run-2"):
+        result = run_suite(con, suite, run, reference_date=TODAY)
+        index = render_incremental(result, [result], tmp_path / "docs")
+    pages = list((tmp_path / "docs" / "gx" / "validations").rglob("*.html"))
+    assert len(pages) == 1 and "run-2" in pages[0].as_posix()
+    assert pages[0].relative_to(tmp_path / "docs").as_posix() in index.read_text(encoding="utf-8")
