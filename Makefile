@@ -63,6 +63,8 @@ bench: install
 	$(BIN)/python benchmarks/bench_attrition_evaluate.py
 	@test -f $(TRM_HOME)/warehouse.duckdb && $(BIN)/python benchmarks/bench_attrition_demo.py \
 		--warehouse $(TRM_HOME)/warehouse.duckdb || echo "bench_attrition_demo: run make demo first"
+	@test -f $(TRM_HOME)/published.duckdb && $(BIN)/python benchmarks/bench_publish.py --home $(TRM_HOME) \
+		|| echo "bench_publish: run make demo first"
 
 clean:
 	rm -rf $(TRM_HOME)
