@@ -220,7 +220,9 @@ def _parse_suite(raw: Any, path: Path, index: int) -> Suite:
                  key_columns=list(raw.get("key_columns") or []),
                  columns=list(raw["columns"]) if raw.get("columns") is not None else None,
                  where=raw.get("where"), limit=limit, scope=scope,
-                 skip_if_empty=bool(raw.get("skip_if_empty", False)), description=raw.get("description"))
+                 # A raw table with no load is a source this company does not send: skip, do not fail.
+                 skip_if_empty=bool(raw.get("skip_if_empty", scope == "latest_load")),
+                 description=raw.get("description"))
 
 
 def load_suite_file(path: Path) -> list[Suite]:

@@ -48,6 +48,11 @@ create table if not exists {RAW_SCHEMA}.ingestion_files (
 )"""
 
 
+def sql_literal(text: str) -> str:
+    """A SQL string literal (for DDL such as ATTACH and COMMENT, which take no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only and not Path(path).exists():
         raise FileNotFoundError(f"warehouse {path} does not exist yet; run `trm run` first")

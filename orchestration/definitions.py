@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
+from expectations.engine import load_suites
 from ingestion.contracts import load_contracts
 from ingestion.mapping import load_mapping
 from orchestration.assets.attrition import (
@@ -38,9 +39,10 @@ def build_definitions(settings: Settings) -> Definitions:
     assets = [*ingestion_assets, *build_dbt_assets(), person_crosswalk, message_sentiment, comment_sentiment,
               attrition_features, attrition_model, attrition_scores]
     asset_keys = {key for a in assets for key in a.keys}
-    checks = [*ingestion_checks, attrition_drift, *build_quality_checks(asset_keys)]
+    suites = load_suites()  # parsed once: each expectation is built (validated) by GX when it loads
+    checks = [*ingestion_checks, attrition_drift, *build_quality_checks(asset_keys, suites)]
     check_keys = {spec.key for d in [*assets, *checks] for spec in d.check_specs}  # dbt tests included
-    assets += publishing_assets(gated_assets(asset_keys), check_keys)
+    assets += publishing_assets(gated_assets(asset_keys, suites), check_keys)
     return Definitions(
         assets=assets,
         asset_checks=checks,

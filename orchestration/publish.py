@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingestion.warehouse import sql_literal
+
 PUBLICATION_SCHEMA = "publication"
 # Marts are built in the target schema; `restricted` holds direct identifiers and is never published.
 MARTS_PATH = "models/marts/"
@@ -105,10 +107,6 @@ def bi_tables(manifest_path: Path) -> list[PublishedTable]:
     return sorted(tables, key=lambda t: t.name)
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _existing_tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> set[str]:
     rows = con.execute("select table_name from information_schema.tables where table_catalog = ? and "
                        "table_schema = ?", [catalog, schema]).fetchall()
@@ -127,13 +125,13 @@ def _copy_marts(con: duckdb.DuckDBPyConnection, tables: Sequence[PublishedTable]
         exclude = f" exclude ({', '.join(chr(34) + c + chr(34) for c in table.withheld)})" if table.withheld else ""
         con.execute(f'create table pub.main."{table.name}" as select *{exclude} from {source_schema}."{table.name}"')
         if table.description:
-            con.execute(f'comment on table pub.main."{table.name}" is {_sql_string(table.description)}')
+            con.execute(f'comment on table pub.main."{table.name}" is {sql_literal(table.description)}')
         columns = {r[0] for r in con.execute(
             "select column_name from information_schema.columns where table_catalog = 'pub' and table_name = ?",
             [table.name]).fetchall()}
         for column, text in table.columns.items():
             if text and column in columns:
-                con.execute(f'comment on column pub.main."{table.name}"."{column}" is {_sql_string(text)}')
+                con.execute(f'comment on column pub.main."{table.name}"."{column}" is {sql_literal(text)}')
         counts[table.name] = con.execute(f'select count(*) from pub.main."{table.name}"').fetchone()[0]
         progress(f"published {table.name}: {counts[table.name]:,} rows")
     return counts
@@ -145,7 +143,7 @@ def _write_record(con: duckdb.DuckDBPyConnection, previous: Path | None, record:
         con.execute(ddl.replace(f"exists {PUBLICATION_SCHEMA}", f"exists pub.{PUBLICATION_SCHEMA}"))
     if previous is not None and previous.exists():
         # Earlier publications' records carry over; the old file is attached read-only and never changed.
-        con.execute(f"attach {_sql_string(str(previous))} as prev (read_only)")
+        con.execute(f"attach {sql_literal(str(previous))} as prev (read_only)")
         try:
             prev_tables = _existing_tables(con, "prev", PUBLICATION_SCHEMA)
             for name in ("runs", "tables", "checks"):
@@ -193,7 +191,7 @@ def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_
     con = duckdb.connect(str(source), read_only=True)
     try:
         for name in tables:
-            target = _sql_string(str(staging / f"{name}.parquet"))
+            target = sql_literal(str(staging / f"{name}.parquet"))
             con.execute(f'copy (select * from main."{name}") to {target} (format parquet)')
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -215,7 +213,7 @@ def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_
 
 def _attached(warehouse: Path, candidate: Path):
     con = duckdb.connect(str(warehouse), read_only=True)
-    con.execute(f"attach {_sql_string(str(candidate))} as pub (read_write)")
+    con.execute(f"attach {sql_literal(str(candidate))} as pub (read_write)")
     return con
 
 

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 import duckdb
 
 from expectations.privacy.report import Finding
-from expectations.privacy.tables import _is_numeric, _is_text, _lit, _q, _Table
+from expectations.privacy.tables import _is_numeric, _is_text, _q, _Table
+from ingestion.warehouse import sql_literal
 
 # The project's rule covers aggregates over people's opinions and risk: surveys / engagement, sentiment,
 # attrition risk roll-ups and candidate experience. A table is such an aggregate when it has is_suppressed
@@ -81,7 +82,7 @@ def _scan_groups(con: duckdb.DuckDBPyConnection, table: _Table, declared: Mappin
     parts = []
     for _, _, condition in checks:
         parts += [f"count(*) filter (where {condition})",
-                  f"(list({label}{_lit(size + '=')} || coalesce(cast({s} as varchar), 'null')) filter "
+                  f"(list({label}{sql_literal(size + '=')} || coalesce(cast({s} as varchar), 'null')) filter "
                   f"(where {condition}))[1:{sample_limit}]"]
     row = con.execute(f"select count(*), {', '.join(parts)} from {table.relation}").fetchall()[0]
     total = row[0]

@@ -20,7 +20,8 @@ from expectations.privacy.patterns import (
 )
 from expectations.privacy.report import Finding
 from expectations.privacy.settings import BLOCK_MIN_DISTINCT, BLOCK_MIN_ROWS_FOR_SHARE, BLOCK_MIN_SHARE
-from expectations.privacy.tables import _is_text, _is_wide_int, _lit, _q, _Table
+from expectations.privacy.tables import _is_text, _is_wide_int, _q, _Table
+from ingestion.warehouse import sql_literal
 
 
 def _value_blocking(distinct: int, rows: int, share: float) -> bool:
@@ -38,11 +39,11 @@ def _value_scan_sql(table: _Table, columns: list[str], total_rows: int, max_rows
         # Row-level Bernoulli: as cheap as a plain read, unlike a reservoir; vector-level `system` sampling
         # would miss the rows of one person, which are stored together.
         sample = f" using sample {min(100.0, 100.0 * max_rows / total_rows):.4f}% (bernoulli, 7)"
-    email = f"regexp_extract(v, {_lit(EMAIL_RE)})"
-    phone = f"regexp_extract(v, {_lit(PHONE_RE)}, 2)"
+    email = f"regexp_extract(v, {sql_literal(EMAIL_RE)})"
+    phone = f"regexp_extract(v, {sql_literal(PHONE_RE)}, 2)"
     phone_norm = (f"regexp_replace(regexp_replace({phone}, '[^0-9]', '', 'g'), "
                   f"'^(00)?86(1[3-9][0-9]{{9}})$', '\\2')")
-    nid = f"regexp_extract(v, {_lit(NATIONAL_ID_RE)}, 2)"
+    nid = f"regexp_extract(v, {sql_literal(NATIONAL_ID_RE)}, 2)"
     # Values are scanned once per distinct value (with its row count): most mart columns repeat a few values.
     aggregates = ["sum(n) as non_null"]
     for kind in _VALUE_KINDS:
@@ -57,10 +58,10 @@ def _value_scan_sql(table: _Table, columns: list[str], total_rows: int, max_rows
         d as (select col, v, count(*) as n from u group by all),
         m as (
             select col, v, n,
-                case when contains(v, '@') and regexp_matches(v, {_lit(EMAIL_RE)}) then lower({email}) end
+                case when contains(v, '@') and regexp_matches(v, {sql_literal(EMAIL_RE)}) then lower({email}) end
                     as email,
-                case when regexp_matches(v, {_lit(PHONE_RE)}) then {phone_norm} end as phone,
-                case when regexp_matches(v, {_lit(NATIONAL_ID_RE)}) then {_sql_national_id_valid(nid)}
+                case when regexp_matches(v, {sql_literal(PHONE_RE)}) then {phone_norm} end as phone,
+                case when regexp_matches(v, {sql_literal(NATIONAL_ID_RE)}) then {_sql_national_id_valid(nid)}
                     else false end as is_national_id,
                 case when length(v) between 2 and {max_name_length} then lower(trim(v)) end as name
             from d

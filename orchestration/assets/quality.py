@@ -19,7 +19,7 @@ from dagster import (
     asset_check,
 )
 
-from expectations.engine import Suite, SuiteResult, load_suites, remember_blocked_batches, run_suite
+from expectations.engine import Suite, SuiteResult, remember_blocked_batches, run_suite
 from orchestration.resources import TRMResource
 
 MAX_SAMPLE_FAILURES = 3
@@ -131,13 +131,13 @@ def _build_check(suite: Suite, key: AssetKey) -> AssetChecksDefinition:
     return _check
 
 
-def gated_assets(asset_keys: set[AssetKey]) -> set[AssetKey]:
+def gated_assets(asset_keys: set[AssetKey], suites: list[Suite]) -> set[AssetKey]:
     """The assets of these definitions that have an expectation suite with a blocking expectation."""
-    return {suite_asset_key(s.table) for s in load_suites() if suite_asset_key(s.table) in asset_keys
+    return {suite_asset_key(s.table) for s in suites if suite_asset_key(s.table) in asset_keys
             and any(c.severity == "blocking" for c in s.checks)}
 
 
-def build_quality_checks(asset_keys: set[AssetKey]) -> list[AssetChecksDefinition]:
+def build_quality_checks(asset_keys: set[AssetKey], suites: list[Suite]) -> list[AssetChecksDefinition]:
     """A check per suite whose table is an asset of these definitions (others belong to sources not built)."""
-    return [_build_check(suite, suite_asset_key(suite.table)) for suite in load_suites()
+    return [_build_check(suite, suite_asset_key(suite.table)) for suite in suites
             if suite_asset_key(suite.table) in asset_keys]
