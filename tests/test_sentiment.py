@@ -81,6 +81,38 @@ def test_scores_in_range_and_blank_rows(trained: SentimentModel) -> None:
     assert not ((rest["sentiment"] == "negative") & (rest["sentiment_score"] >= 0)).any()
 
 
+def test_traditional_chinese_scores_and_tags_like_simplified(trained: SentimentModel) -> None:
+    simplified = ["服务态度很好，我很满意", "工资太低，还天天加班，很失望", "这个经理很不错"]
+    traditional = ["服務態度很好，我很滿意", "工資太低，還天天加班，很失望", "這個經理很不錯"]
+    a, b = trained.score(simplified), trained.score(traditional)
+    assert b["sentiment"].tolist() == a["sentiment"].tolist() == ["positive", "negative", "positive"]
+    assert np.allclose(a["sentiment_score"], b["sentiment_score"])
+    assert tag_topics(traditional) == tag_topics(simplified) == [[], ["workload", "pay", "work_life_balance"],
+                                                                 ["manager"]]
+
+
+def test_non_answers_are_neutral_not_negative(trained: SentimentModel) -> None:
+    non_answers = ["None.", "N/A", "nothing to add", "No comment at this time", "无", "没有意见。", "暂无"]
+    df = scored(trained, non_answers)
+    assert df["sentiment"].tolist() == ["neutral"] * len(non_answers), df
+    assert (df["sentiment_score"] == 0.0).all()
+    # Only the whole answer counts: a sentence that starts with "no" is scored by the model.
+    real = scored(trained, ["No career growth here, I am frustrated", "没有加班费，很失望"])
+    assert real["sentiment"].tolist() == ["negative", "negative"], real
+
+
+@pytest.mark.parametrize(("up", "down"), [
+    ("Operating profit rose to EUR 3.4 mn", "Operating profit fell to EUR 3.4 mn"),
+    ("Our costs dropped sharply this quarter", "Our costs increased sharply this quarter"),
+    ("Overtime decreased a lot this month", "Overtime increased a lot this month"),
+])
+def test_which_way_a_quantity_moved_sets_polarity(trained: SentimentModel, up: str, down: str) -> None:
+    """No sentiment word in sight: the quantity-direction rule (lexicon/en_quantity_direction.yaml) decides."""
+    df = scored(trained, [up, down])
+    assert df["sentiment_score"].iloc[0] > 0 > df["sentiment_score"].iloc[1], df
+    assert df["sentiment"].iloc[0] == "positive" and df["sentiment"].iloc[1] != "positive", df
+
+
 def test_topics_from_the_shipped_lexicon() -> None:
     texts = ["My manager never recognises my work", "工资太低，还天天加班", "这个deadline太赶了",
              "Too many meetings and approvals", "I got promoted!", "My co-workers are lovely", "Nice weather", None]

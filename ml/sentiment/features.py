@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -20,9 +21,10 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from .text import en_tokens, normalise, zh_text
+from .text import en_tokens, normalise, to_simplified, zh_text
 
 ZH_LEXICON = Path(__file__).parent / "lexicon" / "zh_polarity.yaml"
+EN_DIRECTION = Path(__file__).parent / "lexicon" / "en_quantity_direction.yaml"
 ZH_NEGATION_REACH = 3  # characters between a negator and the word it flips (不太开心, 并没有那么满意)
 _ZH_CLAUSE = "，。！？；、,.!?;~… \n"
 
@@ -30,6 +32,8 @@ _ZH_CLAUSE = "，。！？；、,.!?;~… \n"
 # columns; scaling them lets the (shared) L2 penalty treat them as the strong features they are.
 VADER_SCALE = 5.0
 LEXICON_SCALE = 2.0  # the same for the Chinese counts (which are larger than VADER's 0..1 proportions)
+VADER_ALPHA = 15.0  # VADER's normalisation constant
+DIRECTION_SHARE = 0.15  # share of the text the quantity-direction rule moves from neutral to its polarity
 
 
 # Per-text caches (the functions are pure): message exports repeat texts ("ok", "收到", "+1"), and the
@@ -49,10 +53,65 @@ def en_ngrams(text: str) -> tuple[str, ...]:
     return tuple(tokens) + tuple(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
 
 
+@dataclass(frozen=True)
+class DirectionLexicon:
+    up: frozenset[str]
+    down: frozenset[str]
+    good: frozenset[str]
+    bad: frozenset[str]
+    max_distance: int
+    weight: float
+
+
+@cache
+def _direction_lexicon() -> DirectionLexicon:
+    raw = yaml.safe_load(EN_DIRECTION.read_text(encoding="utf-8")) or {}
+    words = {k: frozenset(str(w).strip().lower() for w in raw.get(k) or []) for k in ("up", "down", "good", "bad")}
+    return DirectionLexicon(**words, max_distance=int(raw.get("max_distance", 8)),
+                            weight=float(raw.get("weight", 3.0)))
+
+
+_DIRECTION_CLAUSE = re.compile(r"[.;,:!?]|\b(?:but|while|whereas)\b")
+_WORD = re.compile(r"[a-z]+")
+
+
+def quantity_direction(text: str) -> int:
+    """+1 when the text says a good quantity rose or a bad one fell ("costs fell"), -1 for the opposite
+    ("profit fell", "overtime increased"), 0 when it says neither or both equally (lexicon above)."""
+    lex = _direction_lexicon()
+    total = 0
+    for clause in _DIRECTION_CLAUSE.split(text.lower()):
+        tokens = _WORD.findall(clause)
+        quantities = [(i, 1 if t in lex.good else -1) for i, t in enumerate(tokens) if t in lex.good or t in lex.bad]
+        moves = [(i, 1 if t in lex.up else -1) for i, t in enumerate(tokens) if t in lex.up or t in lex.down]
+        if not quantities or not moves:
+            continue
+        q_at, q_sign = quantities[0]  # the clause's subject is usually its first quantity
+        m_at, m_sign = min(moves, key=lambda m: abs(m[0] - q_at))
+        if abs(m_at - q_at) <= lex.max_distance:
+            total += q_sign * m_sign
+    return int(np.sign(total))
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _vader_row(text: str) -> tuple[float, float, float, float]:
-    r = _vader().polarity_scores(normalise(text))
-    return r["neg"], r["neu"], r["pos"], r["compound"]
+    """VADER's neg, neu, pos, compound, with the quantity-direction rule counted as one more valence word."""
+    text = normalise(text)
+    r = _vader().polarity_scores(text)
+    neg, neu, pos, compound = r["neg"], r["neu"], r["pos"], r["compound"]
+    direction = quantity_direction(text)
+    if direction:
+        # Undo VADER's normalisation (compound = s / sqrt(s^2 + 15)), add the rule's valence, normalise again.
+        raw = compound * np.sqrt(VADER_ALPHA / max(1e-9, 1 - compound * compound))
+        raw += direction * _direction_lexicon().weight
+        compound = float(raw / np.sqrt(raw * raw + VADER_ALPHA))
+        shift = min(neu, DIRECTION_SHARE)  # the rule's words move from the neutral share to the polar one
+        neu -= shift
+        if direction > 0:
+            pos += shift
+        else:
+            neg += shift
+    return neg, neu, pos, compound
 
 
 def vader_features(texts: Sequence[str]) -> np.ndarray:
@@ -87,8 +146,10 @@ class EnglishFeatures:
         return words | (x[:, n_words + 3].toarray().ravel() != 0)
 
 
-def zh_lexicon_sha256() -> str:
-    return hashlib.sha256(ZH_LEXICON.read_bytes()).hexdigest()
+def lexicons_sha256() -> str:
+    """Hash of the lexicons the model's features read (zh polarity and en quantity direction): part of the
+    cached model's key, so editing either retrains it."""
+    return hashlib.sha256(ZH_LEXICON.read_bytes() + EN_DIRECTION.read_bytes()).hexdigest()
 
 
 @cache
@@ -97,7 +158,7 @@ def _zh_lexicon() -> tuple[re.Pattern[str], dict[str, str]]:
     kinds: dict[str, str] = {}
     for kind in ("ignore", "negators", "negative", "positive"):  # later kinds win a duplicate entry
         for word in raw.get(kind) or []:
-            kinds[str(word).strip()] = kind
+            kinds[to_simplified(str(word).strip().lower())] = kind  # matched against zh_text (simplified, lower)
     for ch in _ZH_CLAUSE:
         kinds[ch] = "clause"
     # Longest alternatives first: Python's regex takes the first alternative that matches at a position.

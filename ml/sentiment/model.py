@@ -9,7 +9,8 @@
   i.e. on the one corpus that has a neutral class, and then carried over to the Chinese binary model.
 * Mixed messages ("这个 deadline 太赶了") get both scores blended by the Chinese share of the text.
 * Empty or missing text gets sentiment, sentiment_score and language all null: no text, no judgement (a 0
-  would pull averages toward neutral).
+  would pull averages toward neutral). A non-answer ("none", "n/a", "无", "没有意见") is neutral with score 0:
+  "none" to "what should we improve?" is not a complaint, though a bag of words reads "no" as negative.
 
 The fitted model is cached under ``model_dir`` (default ``$TRM_HOME/models/sentiment``, ``./data/...`` when
 TRM_HOME is unset) with ``metadata.json``; it is retrained when the corpora, MODEL_VERSION or scikit-learn
@@ -38,10 +39,10 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 
 from . import corpus
-from .features import ChineseFeatures, EnglishFeatures, zh_lexicon_sha256
-from .text import is_blank, share_and_language
+from .features import ChineseFeatures, EnglishFeatures, lexicons_sha256
+from .text import is_blank, is_non_answer, share_and_language
 
-MODEL_VERSION = 1  # bump when features or training change, so cached models are rebuilt
+MODEL_VERSION = 2  # bump when features or training change, so cached models are rebuilt
 SEED = 20261121
 EN_C = 0.5  # chosen on leave-one-domain-out macro-F1 (benchmarks/bench_sentiment.py), not in-domain
 ZH_C = 3.0
@@ -131,7 +132,9 @@ class SentimentModel:
         s_en, s_zh = np.zeros(n), np.zeros(n)
         s_en[en_idx] = self.en.score([strs[i] for i in en_idx])
         s_zh[zh_idx] = self.zh.score([strs[i] for i in zh_idx])
-        score = np.where(blank, np.nan, np.clip(share * s_zh + (1 - share) * s_en, -1.0, 1.0))
+        score = np.clip(share * s_zh + (1 - share) * s_en, -1.0, 1.0)
+        score[[i for i in range(n) if not blank[i] and is_non_answer(strs[i])]] = 0.0
+        score[blank] = np.nan
         threshold = share * self.t_zh + (1 - share) * self.t_en
         labels = label_scores(np.nan_to_num(score), threshold).astype(object)
         labels[blank] = None
@@ -172,7 +175,7 @@ def train(seed: int = SEED, en_df: pd.DataFrame | None = None, zh_df: pd.DataFra
         "training_seconds": round(time.perf_counter() - start, 1),
         "seed": seed,
         "thresholds": {"en": t_en, "zh": t_zh},
-        "zh_lexicon_sha256": zh_lexicon_sha256(),
+        "lexicons_sha256": lexicons_sha256(),
         "rows": {"en": en_df["label"].value_counts().to_dict(), "zh": zh_df["label"].value_counts().to_dict()},
         **corpus.fingerprint(),
     }
@@ -182,7 +185,7 @@ def train(seed: int = SEED, en_df: pd.DataFrame | None = None, zh_df: pd.DataFra
 def _is_current(meta: dict) -> bool:
     return (meta.get("model_version") == MODEL_VERSION and meta.get("scikit_learn") == sklearn.__version__
             and meta.get("corpus_sha256") == corpus.fingerprint()["corpus_sha256"]
-            and meta.get("zh_lexicon_sha256") == zh_lexicon_sha256())
+            and meta.get("lexicons_sha256") == lexicons_sha256())
 
 
 def save(model: SentimentModel, model_dir: Path) -> None:

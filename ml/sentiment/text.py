@@ -11,6 +11,8 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 
 import numpy as np
 
@@ -38,6 +40,24 @@ NEGATION_SCOPE = 3  # words after a negator that get the not_ prefix (Das & Chen
 # into a comparable share when a message mixes both ("这个 deadline 太赶了").
 CJK_WEIGHT = 1.0
 LATIN_WORD_WEIGHT = 2.0
+
+
+# Answers that say there is nothing to say. Matched on the whole text (case, spaces and punctuation aside), so
+# "no cons" is a non-answer but "no career growth" is not.
+_NON_ANSWER = re.compile(
+    r"^\W*(?:"
+    r"no|none|nothing|nil|nope|n/?a|not applicable|nothing (?:to (?:add|say|report|mention)|else|more|in particular)"
+    r"|no (?:comments?|cons|pros|suggestions?|feedback|answer|idea|opinion)(?: at (?:this time|the moment|the time|present))?"
+    r"|(?:none|nothing) (?:so far|at (?:this time|the moment|present))"
+    r"|(?:i )?(?:can'?t|cannot) think of any(?:thing)?"
+    r"|无|没|没有|暂无|暂时没有|没有了|无意见|没意见|没有意见|暂无意见|无建议|没建议|没有建议|暂无建议|无可奉告"
+    r"|没什么|没什么可说的|没什么要说的|没有什么|没啥|同上|略|不清楚|不知道"
+    r")\W*$", re.IGNORECASE)
+
+
+def is_non_answer(text: str) -> bool:
+    """The text only says there is nothing to say ("None.", "N/A", "no comment", "无", "没有意见")."""
+    return len(text) <= 40 and bool(_NON_ANSWER.match(unicodedata.normalize("NFKC", text).strip()))
 
 
 def is_blank(text: object) -> bool:
@@ -72,9 +92,32 @@ def language(text: str) -> str:
     return share_and_language(text)[1]
 
 
+@cache
+def _simplified_table() -> dict[int, str]:
+    """Traditional -> simplified characters from OpenCC's TSCharacters table (the first of several choices).
+
+    Character by character, not OpenCC's phrase conversion: it is a C-speed ``str.translate`` and what the
+    n-grams and lexicons need (the same character for the same meaning); OpenCC's phrase pass fixes word
+    choice (e.g. Taiwan vocabulary), which matters for reading, not for matching."""
+    table: dict[int, str] = {}
+    source = resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+    for line in source.read_text(encoding="utf-8").splitlines():
+        traditional, _, simplified = line.partition("\t")
+        choices = simplified.split()
+        if len(traditional) == 1 and choices and choices[0] != traditional:
+            table[ord(traditional)] = choices[0]
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters mapped to simplified ones (很不錯 -> 很不错); other text unchanged."""
+    return text.translate(_simplified_table())
+
+
 def zh_text(text: str) -> str:
-    """Input for the Chinese character n-grams: lower case, digits collapsed, no spaces between characters."""
-    text = _DIGITS.sub("0", normalise(text).lower())
+    """Input for the Chinese character n-grams: simplified characters, lower case, digits collapsed, no spaces
+    between characters."""
+    text = _DIGITS.sub("0", to_simplified(normalise(text)).lower())
     return _REPEAT.sub(r"\1\1", text).replace(" ", "")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .text import is_blank
+from .text import is_blank, to_simplified
 
 DEFAULT_LEXICON = Path(__file__).parent / "lexicon" / "topics.yaml"
 
@@ -41,7 +41,7 @@ class Lexicon:
     max_tokens: int
 
     def match(self, text: str) -> list[str]:
-        norm = unicodedata.normalize("NFKC", text).lower()
+        norm = to_simplified(unicodedata.normalize("NFKC", text).lower())
         found: set[str] = set()
         tokens = _TOKEN.findall(norm)
         for i in range(len(tokens)):
@@ -76,7 +76,7 @@ def _build(topics: dict) -> Lexicon:
             if not isinstance(terms, list):
                 raise LexiconError(f"topic {key!r}: {lang} must be a list of terms")
             for raw in terms:
-                term = unicodedata.normalize("NFKC", str(raw)).strip().lower()
+                term = to_simplified(unicodedata.normalize("NFKC", str(raw)).strip().lower())
                 if lang == "zh" and not term.isascii():
                     substrings[term].add(key)
                     n_terms += 1
