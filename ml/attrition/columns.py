@@ -15,7 +15,9 @@ import pandas as pd
 MISSING_CATEGORY = "(missing)"
 
 _NUMBER_JUNK = re.compile(r"^[\s$€£¥￥]+|[\s%]+$")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+# "1,234", "$12,345.50", "1,234%": the whole value in US thousands notation (first group 1-9, then ",ddd"
+# groups). Matching the whole value keeps "0,125" (a decimal comma, 0.125) from being read as 125.
+_THOUSANDS = re.compile(r"^\s*[-+]?[$€£¥￥]?\s*[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?\s*%?\s*$")
 _DATE_LIKE = re.compile(r"^\s*\d{1,4}[-/.年]\d{1,2}[-/.月]\d{1,4}日?([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?)?\s*$")
 
 # Column-name words (see ``name_words``) that identify a person or a place rather than describe them.
@@ -95,7 +97,9 @@ def to_number(series: pd.Series) -> pd.Series:
         return pd.to_numeric(series, errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan)
     text = _strings(series)
     bools = text.str.lower().map({"true": 1.0, "false": 0.0}).astype(float)
-    text = text.str.replace(_THOUSANDS, "", regex=True).str.replace(_NUMBER_JUNK, "", regex=True)
+    thousands = text.str.match(_THOUSANDS).fillna(False).astype(bool)
+    text = text.mask(thousands, text.str.replace(",", "", regex=False))
+    text = text.str.replace(_NUMBER_JUNK, "", regex=True)
     out = pd.to_numeric(text.astype(object).where(text.notna(), None), errors="coerce").astype(float)
     return out.fillna(bools).replace([np.inf, -np.inf], np.nan)
 

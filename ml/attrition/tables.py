@@ -1,15 +1,20 @@
 """Reading a feature table as analysts export it: CSV (UTF-8, UTF-8 with BOM or GB18030; comma, semicolon, tab
-or pipe separated), Excel (.xlsx/.xlsm, first sheet) or Parquet."""
+or pipe separated; decimal point or, in semicolon/tab/pipe files from European locales, decimal comma), Excel
+(.xlsx/.xlsm, first sheet) or Parquet."""
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
 
 EXCEL = {".xlsx", ".xlsm", ".xls"}
 PARQUET = {".parquet", ".pq"}
+_COMMA_DECIMAL = re.compile(r"[-+]?\d+,\d+")
+_POINT_DECIMAL = re.compile(r"[-+]?\d+\.\d+")
+SNIFF_LINES = 2000
 NA_VALUES = ["", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "#N/A", "-", "--", "?"]
 
 
@@ -32,6 +37,24 @@ def _separator(text: str) -> str:
     return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
 
 
+def _decimal(text: str, sep: str) -> str:
+    """',' when a semicolon, tab or pipe separated export writes decimals with a comma (Excel in German,
+    French, Russian ... locales: 0,38 for 0.38), else '.'. Decided by the data cells of the first lines:
+    whichever of the "0,38" and "0.38" shapes is more common. Comma separated files cannot hold unquoted
+    decimal commas."""
+    if sep == ",":
+        return "."
+    comma = point = 0
+    for line in text.splitlines()[1:SNIFF_LINES + 1]:
+        for cell in line.split(sep):
+            cell = cell.strip().strip('"').strip()
+            if _COMMA_DECIMAL.fullmatch(cell):
+                comma += 1
+            elif _POINT_DECIMAL.fullmatch(cell):
+                point += 1
+    return "," if comma > point else "."
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
     """The table with header names stripped and fully empty rows removed (empty columns stay: profiling reports
     them as a missing source)."""
@@ -46,7 +69,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
             frame = pd.read_parquet(path)
         else:
             text = _decode(path.read_bytes())
-            frame = pd.read_csv(io.StringIO(text), sep=_separator(text), na_values=NA_VALUES,
+            sep = _separator(text)
+            frame = pd.read_csv(io.StringIO(text), sep=sep, decimal=_decimal(text, sep), na_values=NA_VALUES,
                                 keep_default_na=False, skipinitialspace=True, low_memory=False)
     except TableReadError:
         raise
