@@ -64,7 +64,7 @@ def test_learnable_signal_is_found_out_of_fold(signal_result):
     assert m["roc_auc"] > 0.7 and m["pr_auc"] > m["base_rate"] + 0.15
     assert m["top_decile_lift"] > 1.8
     assert m["brier"] < m["brier_no_skill"]  # calibrated probabilities beat always predicting the base rate
-    assert set(doc["candidates"]) == {"logistic_regression", "hist_gradient_boosting"}
+    assert set(doc["candidates"]) == {"logistic_regression", "hist_gradient_boosting", "ensemble"}
     assert doc["chosen_model"] in doc["candidates"] and doc["calibration"] == "sigmoid"
     assert doc["selection_metric"] == "pr_auc" and doc["validation"]["scheme"] == "stratified_kfold"
     assert signal_result.oof.notna().all() and signal_result.oof.between(0, 1).all()
