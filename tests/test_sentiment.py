@@ -91,6 +91,11 @@ def test_traditional_chinese_scores_and_tags_like_simplified(trained: SentimentM
                                                                  ["manager"]]
 
 
+def test_too_is_so_before_a_positive_word_and_too_otherwise(trained: SentimentModel) -> None:
+    df = scored(trained, ["太好了", "太感谢了", "太开心了", "太慢了", "太累了", "加班太多"])
+    assert df["sentiment"].tolist() == ["positive"] * 3 + ["negative"] * 3, df
+
+
 def test_non_answers_are_neutral_not_negative(trained: SentimentModel) -> None:
     non_answers = ["None.", "N/A", "nothing to add", "No comment at this time", "无", "没有意见。", "暂无"]
     df = scored(trained, non_answers)

@@ -187,9 +187,24 @@ def _zh_lexicon_row(text: str) -> tuple[float, float, float]:
     return pos, neg, (pos - neg) / (pos + neg + 1.0)
 
 
+@cache
+def _too_before_positive() -> re.Pattern[str]:
+    """太 right before a positive lexicon word (太好了, 太棒了, 太感谢了)."""
+    _, kinds = _zh_lexicon()
+    words = sorted({w.removeprefix("太") for w, kind in kinds.items() if kind == "positive"}, key=len, reverse=True)
+    return re.compile("太(?=(?:" + "|".join(re.escape(w) for w in words if w) + "))")
+
+
+def zh_model_text(text: str) -> str:
+    """``zh_text`` with 太 before a positive word read as 很: 太 means "too" (太贵, 太慢, 加班太多: negative,
+    which the review corpus teaches its n-grams) except before a positive word, where it means "so" (太好了,
+    太感谢了), which the n-grams scored neutral to negative."""
+    return _too_before_positive().sub("很", zh_text(text))
+
+
 def zh_lexicon_features(texts: Sequence[str]) -> np.ndarray:
     """Chinese lexicon hits per text after negation: positive count, negative count, balance (n x 3)."""
-    return np.array([_zh_lexicon_row(zh_text(t)) for t in texts], dtype=float).reshape(-1, 3)
+    return np.array([_zh_lexicon_row(zh_model_text(t)) for t in texts], dtype=float).reshape(-1, 3)
 
 
 class ChineseFeatures:
@@ -208,10 +223,10 @@ class ChineseFeatures:
         return sp.hstack([chars, sp.csr_matrix(zh_lexicon_features(texts) * LEXICON_SCALE)], format="csr")
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self._stack(self.chars.fit_transform([zh_text(t) for t in texts]), texts)
+        return self._stack(self.chars.fit_transform([zh_model_text(t) for t in texts]), texts)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self._stack(self.chars.transform([zh_text(t) for t in texts]), texts)
+        return self._stack(self.chars.transform([zh_model_text(t) for t in texts]), texts)
 
     def has_signal(self, x: sp.csr_matrix) -> np.ndarray:
         return np.diff(x.tocsr().indptr) > 0
