@@ -165,6 +165,18 @@ def test_cli_reads_gb18030(model_dir: Path, tmp_path: Path, trained: SentimentMo
     assert res.loc[0, "sentiment"] == "negative" and "workload" in res.loc[0, "topics"].split(";")
 
 
+def test_cli_reads_tsv_and_excel_and_writes_tsv(model_dir: Path, tmp_path: Path, trained: SentimentModel) -> None:
+    frame = pd.DataFrame({"id": ["001", "002"], "review": ["Great team, thank you", "太差了，非常失望"]})
+    frame.to_csv(tmp_path / "in.tsv", sep="\t", index=False)
+    frame.to_excel(tmp_path / "in.xlsx", index=False)
+    for name in ("in.tsv", "in.xlsx"):
+        out = tmp_path / f"out_{name}.tsv"
+        assert cli_main([str(tmp_path / name), str(out), "--text-column", "review", "--model-dir", str(model_dir),
+                         "--quiet"]) == 0
+        got = pd.read_csv(out, sep="\t", dtype=str)
+        assert got["id"].tolist() == ["001", "002"] and got["sentiment"].tolist() == ["positive", "negative"]
+
+
 def test_cli_errors_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inp = tmp_path / "in.csv"
     inp.write_text("id,body\n1,hello\n", encoding="utf-8")

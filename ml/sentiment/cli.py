@@ -3,6 +3,8 @@
 Copies every column and row of IN.csv to OUT.csv and adds ``sentiment`` (positive|neutral|negative),
 ``sentiment_score`` (-1..1) and ``topics`` (topic keys joined with ";"). Rows whose text is empty get an empty
 sentiment and score and no topics. IN.csv may be UTF-8 (with or without BOM) or GB18030; OUT.csv is UTF-8.
+By extension, IN may also be tab separated (.tsv, .tab), Excel (.xlsx, first sheet) or Parquet, and OUT tab
+separated (.tsv, .tab); anything else is read and written as comma separated.
 The first run trains the model (about 20 s) and caches it; see ml/sentiment/README.md.
 Also runnable as ``python -m ml.sentiment.cli``. Exit codes: 0 done, 2 bad input or arguments.
 """
@@ -32,14 +34,26 @@ class InputError(ValueError):
     pass
 
 
+TAB_SEPARATED = {".tsv", ".tab"}
+
+
 def read_input(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"input {path} does not exist or is not a file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return pd.read_excel(path, dtype=str, keep_default_na=False)
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+    except (OSError, ValueError, ImportError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+    sep = "\t" if suffix in TAB_SEPARATED else ","
     last: Exception | None = None
     for encoding in ("utf-8-sig", "gb18030"):  # utf-8-sig also reads plain UTF-8
         try:
             # Everything as text and no NA guessing, so ids like 00123 and the word "NA" come back unchanged.
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=sep)
         except UnicodeDecodeError as exc:
             last = exc
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -104,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = score_frame(df, args.text_column, args.model_dir, args.lexicon, progress=not args.quiet)
     elapsed = time.perf_counter() - start
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(args.output, index=False, encoding="utf-8", float_format="%.4f")
+    out.to_csv(args.output, index=False, encoding="utf-8", float_format="%.4f",
+               sep="\t" if args.output.suffix.lower() in TAB_SEPARATED else ",")
     if not args.quiet:
         counts = out["sentiment"].value_counts()
         empty = int(out["sentiment"].isna().sum())
