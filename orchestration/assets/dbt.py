@@ -85,7 +85,10 @@ def _has_models_outside_staging(manifest_path: Path) -> bool:
 
 
 def _dbt_multi_asset(name: str, select: str, exclude: str | None):
-    translator = TRMDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+    # Source tests (e.g. on the identity crosswalk, which a Python asset writes) become checks on that asset:
+    # otherwise dbt still runs them and dagster-dbt logs a warning per test per run instead of a result.
+    translator = TRMDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True,
+                                                                         enable_source_tests_as_checks=True))
 
     @dbt_assets(name=name, manifest=ensure_manifest(), project=dbt_project, select=select, exclude=exclude,
                 dagster_dbt_translator=translator)
