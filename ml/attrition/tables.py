@@ -5,6 +5,7 @@ or pipe separated; decimal point or, in semicolon/tab/pipe files from European l
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def _decimal(text: str, sep: str) -> str:
     if sep == ",":
         return "."
     comma = point = 0
-    for line in text.splitlines()[1:SNIFF_LINES + 1]:
+    for line in itertools.islice(io.StringIO(text), 1, SNIFF_LINES + 1):  # not the whole file
         for cell in line.split(sep):
             cell = cell.strip().strip('"').strip()
             if _COMMA_DECIMAL.fullmatch(cell):

@@ -202,9 +202,10 @@ def zh_model_text(text: str) -> str:
     return _too_before_positive().sub("很", zh_text(text))
 
 
-def zh_lexicon_features(texts: Sequence[str]) -> np.ndarray:
-    """Chinese lexicon hits per text after negation: positive count, negative count, balance (n x 3)."""
-    return np.array([_zh_lexicon_row(zh_model_text(t)) for t in texts], dtype=float).reshape(-1, 3)
+def zh_lexicon_features(prepared: Sequence[str]) -> np.ndarray:
+    """Chinese lexicon hits per text (already through ``zh_model_text``) after negation: positive count,
+    negative count, balance (n x 3)."""
+    return np.array([_zh_lexicon_row(t) for t in prepared], dtype=float).reshape(-1, 3)
 
 
 class ChineseFeatures:
@@ -217,16 +218,18 @@ class ChineseFeatures:
             analyzer="char", ngram_range=(1, 3), min_df=min_df, sublinear_tf=True, dtype=np.float32
         )
 
-    def _stack(self, chars: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
+    def _stack(self, chars: sp.csr_matrix, prepared: list[str]) -> sp.csr_matrix:
         if not self.use_lexicon:
             return chars.tocsr()
-        return sp.hstack([chars, sp.csr_matrix(zh_lexicon_features(texts) * LEXICON_SCALE)], format="csr")
+        return sp.hstack([chars, sp.csr_matrix(zh_lexicon_features(prepared) * LEXICON_SCALE)], format="csr")
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self._stack(self.chars.fit_transform([zh_model_text(t) for t in texts]), texts)
+        prepared = [zh_model_text(t) for t in texts]  # once for both the n-grams and the lexicon
+        return self._stack(self.chars.fit_transform(prepared), prepared)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self._stack(self.chars.transform([zh_model_text(t) for t in texts]), texts)
+        prepared = [zh_model_text(t) for t in texts]
+        return self._stack(self.chars.transform(prepared), prepared)
 
     def has_signal(self, x: sp.csr_matrix) -> np.ndarray:
         return np.diff(x.tocsr().indptr) > 0

@@ -57,7 +57,7 @@ _NON_ANSWER = re.compile(
 
 def is_non_answer(text: str) -> bool:
     """The text only says there is nothing to say ("None.", "N/A", "no comment", "无", "没有意见")."""
-    return len(text) <= 40 and bool(_NON_ANSWER.match(unicodedata.normalize("NFKC", text).strip()))
+    return len(text) <= 40 and bool(_NON_ANSWER.match(normalise(text)))
 
 
 def is_blank(text: object) -> bool:
