@@ -10,6 +10,7 @@ the file and the column; the entity's other files still load.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from ingestion.contracts import EntityContract
+from ingestion.limits import DEFAULT_MAX_FIELD_CHARS, QUARANTINE_RECORD_CHARS
 from ingestion.mapping import FileSpec, Mapping
 from ingestion.readers import (
     ROW_NUMBER,
@@ -92,6 +94,12 @@ def _mask_ids(text: str) -> str:
     return _NATIONAL_ID.sub("***", text)
 
 
+def _shorten(text: str) -> str:
+    if len(text) <= QUARANTINE_RECORD_CHARS:
+        return text
+    return text[:QUARANTINE_RECORD_CHARS] + f"… [cut: {len(text):,} characters]"
+
+
 @dataclass
 class _Pending:
     path: Path
@@ -122,7 +130,9 @@ class EntityLoader:
         pii_key: bytes,
         run_id: str | None = None,
         log: Callable[[str], None] | None = None,
+        max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     ) -> None:
+        self.max_field_chars = max_field_chars
         self.con = con
         self.contract = contract
         self.mapping = mapping
@@ -180,9 +190,17 @@ class EntityLoader:
             item.unmapped = check_header(list(item.read.frame.columns), item.spec, self.contract)
         except (FileReadError, MissingColumnError) as exc:
             failure = FileReport(item.relative, "failed", error=f"{item.relative}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a parser bug on one hostile file must not stop the entity
+            failure = FileReport(item.relative, "failed",
+                                 error=f"{item.relative}: could not be read ({exc.__class__.__name__}: {exc})")
+        else:
+            failure = None
+        if failure is not None:
             self.log(f"FAILED {failure.error}")
             self._in_transaction(lambda: self._replace_failure(failure, item))
+            item.read = None
             return failure
+        quarantine_oversize(item.read, self.max_field_chars)
         item.read.frame[SOURCE_FILE] = item.relative
         for reject in item.read.rejects:
             reject.source_file = item.relative
@@ -190,8 +208,7 @@ class EntityLoader:
 
     def _load_chunk(self, chunk: list[_Pending]) -> list[FileReport]:
         failures = [f for f in (self._read(item) for item in chunk) if f is not None]
-        ready = [item for item in chunk if item.read is not None and not any(
-            f.source_file == item.relative for f in failures)]
+        ready = [item for item in chunk if item.read is not None]
         frames: list[pd.DataFrame] = []
         rejects: list[Reject] = []
         specs = {id(item.spec): item.spec for item in ready}  # group files read by the same spec
@@ -203,37 +220,77 @@ class EntityLoader:
             rejects.extend(r for item in items for r in item.read.rejects)
             rejects.extend(rows.rejects)
         loaded = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        loaded_per_file = loaded[SOURCE_FILE].value_counts().to_dict() if len(loaded) else {}
-        rejected_per_file: dict[str, int] = {}
-        for reject in rejects:
-            rejected_per_file[reject.source_file] = rejected_per_file.get(reject.source_file, 0) + 1
-        reports = []
-        for item in ready:
-            report = FileReport(
-                item.relative, "loaded", rows_read=item.read.rows_read,
-                rows_loaded=int(loaded_per_file.get(item.relative, 0)),
-                rows_quarantined=rejected_per_file.get(item.relative, 0), unmapped_columns=item.unmapped,
-            )
-            if report.rows_read != report.rows_loaded + report.rows_quarantined:  # never lose a row silently
-                raise AssertionError(f"{item.relative}: row accounting is off ({report})")
-            reports.append(report)
+        reports: list[FileReport] = []
+        while ready:
+            try:
+                reports = self._write_chunk(ready, loaded, rejects)
+                break
+            except _AccountingError as exc:  # rolled back: those files are failed, the others are written again
+                bad = set(exc.errors)
+                for item in [i for i in ready if i.relative in bad]:
+                    failure = FileReport(item.relative, "failed", rows_read=item.read.rows_read,
+                                         error=f"{item.relative}: {exc.errors[item.relative]}")
+                    self.log(f"FAILED {failure.error}")
+                    self._in_transaction(lambda f=failure, i=item: self._replace_failure(f, i))
+                    failures.append(failure)
+                ready = [i for i in ready if i.relative not in bad]
+                if len(loaded):
+                    loaded = loaded[~loaded[SOURCE_FILE].isin(bad)].reset_index(drop=True)
+                rejects = [r for r in rejects if r.source_file not in bad]
+        for report in reports:
+            self.log(f"{report.source_file}: read {report.rows_read}, loaded {report.rows_loaded}, "
+                     f"quarantined {report.rows_quarantined}")
+        return failures + reports
+
+    def _write_chunk(self, ready: list[_Pending], loaded: pd.DataFrame, rejects: list[Reject]) -> list[FileReport]:
+        """Write the rows and rejects of these files in one transaction, then count what was *stored* per file.
+
+        The ledger records the stored counts, not what the reader or validator reported: a file whose rows read
+        differ from rows stored (raw + quarantine) raises _AccountingError, the transaction is rolled back and the
+        file is recorded failed, so it is read again on the next run instead of being remembered as loaded."""
         batch_ids = {item.relative: item.batch_id for item in ready}
+        reports: list[FileReport] = []
 
         def write() -> None:
+            before = self._stored_counts(list(batch_ids.values()))
             self._insert_rows(loaded, batch_ids)
             self._insert_rejects(rejects, batch_ids)
+            after = self._stored_counts(list(batch_ids.values()))
+            errors = {}
+            for item in ready:
+                stored_rows, stored_rejects = (a - b for a, b in zip(after.get(item.batch_id, (0, 0)),
+                                                                     before.get(item.batch_id, (0, 0)), strict=True))
+                report = FileReport(item.relative, "loaded", rows_read=item.read.rows_read, rows_loaded=stored_rows,
+                                    rows_quarantined=stored_rejects, unmapped_columns=item.unmapped)
+                if report.rows_read != report.rows_loaded + report.rows_quarantined:  # never lose a row silently
+                    errors[item.relative] = (
+                        f"row accounting does not balance: {report.rows_read} rows read, {stored_rows} stored in "
+                        f"raw and {stored_rejects} in quarantine; nothing of this file was kept and it is read again "
+                        "on the next run (please report this file: it found a bug in TRM's reader)")
+                reports.append(report)
+            if errors:
+                raise _AccountingError(errors)
             for item, report in zip(ready, reports, strict=True):
                 self.con.execute(
                     f"delete from {RAW_SCHEMA}.ingestion_files where entity = ? and source_file = ? "
                     "and status = 'failed'", [self.contract.name, item.relative])
                 self._write_ledger(report, item.batch_id, item.digest, item.path, item.read.encoding, item.started)
 
-        if ready:
-            self._in_transaction(write)
-        for report in reports:
-            self.log(f"{report.source_file}: read {report.rows_read}, loaded {report.rows_loaded}, "
-                     f"quarantined {report.rows_quarantined}")
-        return failures + reports
+        self._in_transaction(write)
+        return reports
+
+    def _stored_counts(self, batch_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """batch id -> (rows in the raw table, rows in quarantine)."""
+        counts: dict[str, list[int]] = {b: [0, 0] for b in batch_ids}
+        for batch, n in self.con.execute(
+                f"select _batch_id, count(*) from {RAW_SCHEMA}.{self.contract.name} "
+                "where _batch_id in (select unnest(?::varchar[])) group by 1", [batch_ids]).fetchall():
+            counts[batch][0] = n
+        for batch, n in self.con.execute(
+                f"select batch_id, count(*) from {RAW_SCHEMA}.quarantine where entity = ? "
+                "and batch_id in (select unnest(?::varchar[])) group by 1", [self.contract.name, batch_ids]).fetchall():
+            counts[batch][1] = n
+        return {b: (c[0], c[1]) for b, c in counts.items()}
 
     def _in_transaction(self, work: Callable[[], None]) -> None:
         self.con.execute("begin")
@@ -274,7 +331,7 @@ class EntityLoader:
                 "source_file": [r.source_file for r in rejects],
                 "row_number": pd.array([r.row_number for r in rejects], dtype="Int64"),
                 "reason": [r.reason for r in rejects],
-                "raw_record": [_mask_ids(r.raw_record) if has_pii else r.raw_record for r in rejects],
+                "raw_record": [_shorten(_mask_ids(r.raw_record) if has_pii else r.raw_record) for r in rejects],
                 "batch_id": [batch_ids[r.source_file] for r in rejects],
             }
         )
@@ -307,6 +364,35 @@ class EntityLoader:
         self._write_ledger(report, item.batch_id, item.digest, item.path, None, item.started)
 
 
+class _AccountingError(RuntimeError):
+    """Rows read and rows stored differ for some files (file -> message)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def quarantine_oversize(read: ReadResult, max_chars: int) -> None:
+    """Move rows holding a value longer than ``max_chars`` from the frame to the rejects (their row only)."""
+    frame = read.frame
+    columns = [c for c in frame.columns if c != ROW_NUMBER]
+    if frame.empty or not columns:
+        return
+    lengths = frame[columns].apply(lambda col: col.map(lambda v: len(v) if isinstance(v, str) else 0))
+    oversize = lengths.gt(max_chars).any(axis=1).to_numpy()
+    if not oversize.any():
+        return
+    for idx in frame.index[oversize]:
+        row = frame.loc[idx]
+        long = [f"{c} ({lengths.at[idx, c]:,} characters)" for c in columns if lengths.at[idx, c] > max_chars]
+        record = {c: (v if not isinstance(v, str) or len(v) <= 200 else v[:200] + "…") for c, v in row.items()
+                  if c != ROW_NUMBER}
+        read.rejects.append(Reject(int(row[ROW_NUMBER]), f"value too long: {', '.join(long)}; the limit is "
+                                   f"{max_chars:,} characters (setting TRM_MAX_FIELD_CHARS)",
+                                   json.dumps(record, ensure_ascii=False, default=str)))
+    read.frame = frame[~oversize].reset_index(drop=True)
+
+
 def _chunks(items: list[_Pending]) -> list[list[_Pending]]:
     chunks: list[list[_Pending]] = []
     current: list[_Pending] = []
@@ -331,5 +417,6 @@ def load_entity(
     pii_key: bytes,
     run_id: str | None = None,
     log: Callable[[str], None] | None = None,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
 ) -> EntityReport:
-    return EntityLoader(con, contract, mapping, landing, pii_key, run_id, log).load()
+    return EntityLoader(con, contract, mapping, landing, pii_key, run_id, log, max_field_chars).load()

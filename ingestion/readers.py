@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 ROW_NUMBER = "_row_number"
+# Python's csv module stops a file at its first field over 131,072 characters; sizes are limited by the loader
+# (a setting), which quarantines the row, so the parser itself must never refuse a field.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 _CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "big5", "cp936"}
 # A file that is mostly valid UTF-8 is UTF-8 with a few damaged rows, not another encoding.
 _MAX_BAD_LINE_SHARE = 0.01
@@ -116,7 +120,32 @@ def _decode_lines(data: bytes, encoding: str) -> tuple[str, list[Reject]]:
     return "".join(good), rejects
 
 
+class _Lines:
+    """The physical lines of a text, fed to ``csv.reader`` one at a time, with the position kept outside it: when a
+    record turns out malformed, parsing restarts on the line after the record's first line (see read_csv)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = io.StringIO(text, newline="").readlines()  # \n, \r\n and \r end a line, kept as they are
+        self.position = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
+
+
 def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = None) -> ReadResult:
+    """Every physical line after the header ends in a row or a reject, whatever one line holds.
+
+    A record that cannot be used (wrong number of fields, a NUL byte, a quote opened and never closed that swallows
+    the lines after it) rejects only its *first* line; parsing resumes on the next line, so one stray quote or one
+    damaged line never takes the rest of the file with it. A quoted field may still span lines when the record it
+    makes is well formed. Field sizes are not limited here: the loader quarantines rows with oversize values.
+    """
     data = path.read_bytes()
     if not data.strip():
         raise FileReadError("the file is empty")
@@ -129,32 +158,49 @@ def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = No
     if delimiter is None:
         first_line = text.split("\n", 1)[0]
         delimiter = max([",", "\t", ";", "|"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    feed = _Lines(text)
     header: list[str] | None = None
     rows: list[list[str]] = []
     numbers: list[int] = []
-    try:
-        for fields in reader:
-            line = reader.line_num
+    while feed.position < len(feed.lines):
+        reader = csv.reader(feed, delimiter=delimiter, strict=True)  # a misplaced quote is an error, not data
+        while True:
+            start = feed.position
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # e.g. a NUL byte: reject the record's first line, resume after it
+                rejects.append(Reject(start + 1, f"unparseable CSV line: {exc}", _first_line(feed, start)))
+                feed.position = start + 1
+                break
             if not fields or all(not f.strip() for f in fields):
                 continue
             if header is None:
                 header = [f.strip().lstrip("\ufeff") for f in fields]
                 continue
-            if len(fields) != len(header):
-                rejects.append(Reject(line, f"expected {len(header)} fields, found {len(fields)} "
-                                            "(malformed or truncated line)", delimiter.join(fields)))
+            if len(fields) == len(header):
+                rows.append(fields)
+                numbers.append(start + 1)
                 continue
-            rows.append(fields)
-            numbers.append(line)
-    except csv.Error as exc:  # e.g. NUL byte or a quote left open at the end of a truncated file
-        rejects.append(Reject(reader.line_num, f"unparseable CSV from here on: {exc}", ""))
+            spanned = feed.position - start
+            reason = f"expected {len(header)} fields, found {len(fields)} (malformed or truncated line)"
+            if spanned > 1:  # a quote opened here swallowed the lines after it: only this line is bad
+                rejects.append(Reject(start + 1, f"{reason}; a quote opened on this line is never closed, so "
+                                                 "the lines after it are read on their own", _first_line(feed, start)))
+                feed.position = start + 1
+                break
+            rejects.append(Reject(start + 1, reason, delimiter.join(fields)))
     if header is None:
         raise FileReadError("no header row")
     _check_header(header)
     frame = pd.DataFrame(rows, columns=header, dtype="object")
     frame[ROW_NUMBER] = numbers
     return ReadResult(frame, sorted(rejects, key=lambda r: r.row_number or 0), encoding)
+
+
+def _first_line(feed: _Lines, index: int) -> str:
+    return feed.lines[index].rstrip("\r\n") if index < len(feed.lines) else ""
 
 
 def _check_header(header: list[str]) -> None:

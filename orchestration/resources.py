@@ -10,6 +10,7 @@ import duckdb
 from dagster import ConfigurableResource
 
 from ingestion.contracts import EntityContract, load_contracts
+from ingestion.limits import DEFAULT_MAX_FIELD_CHARS
 from ingestion.mapping import Mapping, load_mapping
 from ingestion.warehouse import connect
 from orchestration.settings import Settings
@@ -25,12 +26,14 @@ class TRMResource(ConfigurableResource):
     published: str | None = None
     min_group_size: int = 5
     publish_parquet: bool = False
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TRMResource":
         return cls(home=str(settings.home), landing=str(settings.landing), warehouse=str(settings.warehouse),
                    mapping=str(settings.mapping) if settings.mapping else None, published=str(settings.published),
-                   min_group_size=settings.min_group_size, publish_parquet=settings.publish_parquet)
+                   min_group_size=settings.min_group_size, publish_parquet=settings.publish_parquet,
+                   max_field_chars=settings.max_field_chars)
 
     @property
     def settings(self) -> Settings:
@@ -38,7 +41,7 @@ class TRMResource(ConfigurableResource):
         return Settings.for_home(Path(self.home), landing=Path(self.landing), warehouse=Path(self.warehouse),
                                  mapping=Path(self.mapping) if self.mapping else None,
                                  min_group_size=self.min_group_size, publish_parquet=self.publish_parquet,
-                                 **overrides)
+                                 max_field_chars=self.max_field_chars, **overrides)
 
     @cached_property
     def contracts(self) -> dict[str, EntityContract]:

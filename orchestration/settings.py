@@ -7,10 +7,25 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingestion.limits import DEFAULT_MAX_FIELD_CHARS
+
 
 def _path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser().resolve() if value else default
+
+
+def _positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value.replace("_", ""))
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{name}={value!r}: expected a whole number above 0 (default {default})")
+    return number
 
 
 def _flag(name: str) -> bool:
@@ -35,6 +50,8 @@ class Settings:
     # Failure notification: a webhook URL (JSON POST) and/or a shell command; none by default.
     notify_webhook: str | None = None
     notify_command: str | None = None
+    # Ingestion: a value longer than this quarantines its row (the rest of the file loads).
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -56,6 +73,7 @@ class Settings:
             publish_parquet=_flag("TRM_PUBLISH_PARQUET"),
             notify_webhook=os.environ.get("TRM_NOTIFY_WEBHOOK") or None,
             notify_command=os.environ.get("TRM_NOTIFY_COMMAND") or None,
+            max_field_chars=_positive_int("TRM_MAX_FIELD_CHARS", DEFAULT_MAX_FIELD_CHARS),
         )
 
     @classmethod
