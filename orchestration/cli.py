@@ -36,23 +36,50 @@ def _dagster_instance(settings: Settings):
     return DagsterInstance.get()
 
 
+# Sections TRM needs in the instance's dagster.yaml, each added when missing (a user's own settings stay):
+# telemetry off (TRM makes no network calls at run time), and one run at a time through Dagster's run queue, so
+# the schedule, the sensor and UI launches queue behind a run in progress instead of colliding with it on the
+# warehouse (runs started by `trm run` are kept apart by the run lock, operations/run_lock.py).
+DAGSTER_YAML_SECTIONS = {
+    "telemetry": "telemetry:\n  enabled: false\n",
+    "concurrency": "concurrency:\n  runs:\n    max_concurrent_runs: 1\n",
+}
+
+
 def ensure_dagster_home(path: Path) -> None:
-    """An instance config with telemetry off: TRM makes no network calls at run time."""
     path.mkdir(parents=True, exist_ok=True)
     config = path / "dagster.yaml"
-    if not config.exists() or "telemetry" not in config.read_text():
+    text = config.read_text() if config.exists() else ""
+    missing = [section for key, section in DAGSTER_YAML_SECTIONS.items()
+               if not any(line.startswith(f"{key}:") for line in text.splitlines())]
+    if missing:
         with config.open("a") as handle:
-            handle.write("telemetry:\n  enabled: false\n")
+            handle.write(("\n" if text and not text.endswith("\n") else "") + "".join(missing))
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from orchestration.definitions import build_definitions
-    from orchestration.run_summary import print_checks, print_footer, print_summary
-
     if not settings.landing.exists():
         print(f"error: landing folder {settings.landing} does not exist. Run `trm generate` first or set "
               "TRM_LANDING.", file=sys.stderr)
         return 2
+    import uuid
+
+    from operations.run_lock import RunInProgress, run_lock
+
+    run_id = str(uuid.uuid4())
+    try:
+        with run_lock(settings.home, run_id, args.job, wait_seconds=args.wait,
+                      log=lambda message: print(message, file=sys.stderr)):
+            return _run_job(args, settings, run_id)
+    except RunInProgress as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+
+
+def _run_job(args: argparse.Namespace, settings: Settings, run_id: str) -> int:
+    from orchestration.definitions import build_definitions
+    from orchestration.run_summary import print_checks, print_footer, print_summary
+
     defs = build_definitions(settings)
     job = defs.resolve_job_def(args.job)
     # Tools' own output (dbt's per-node lines) goes to a log file; Dagster's step logs stay on stderr.
@@ -61,7 +88,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     log_path = log_dir / f"trm-run-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
     with _dagster_instance(settings) as instance, log_path.open("w") as log_file, redirect_stdout(log_file):
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
+            instance=instance, raise_on_error=False, run_id=run_id, tags={"trm/trigger": "trm run"},
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
         )
     print(f"Full tool output (dbt): {log_path}")
@@ -134,15 +161,28 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_batches(args: argparse.Namespace, settings: Settings) -> int:
+    if args.reason and args.reject is None:
+        print("error: --reason goes with --reject BATCH_ID", file=sys.stderr)
+        return 2
+    if args.reject is not None:  # writes the warehouse: not while a run does
+        from operations.run_lock import RunInProgress, run_lock
+
+        try:
+            with run_lock(settings.home, f"batches-reject-{args.reject}", "trm batches --reject"):
+                return _batches(args, settings)
+        except RunInProgress as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 3
+    return _batches(args, settings)
+
+
+def _batches(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
     import pandas as pd
 
     from ingestion.batches import BatchError, list_batches, reject_batch
     from ingestion.warehouse import connect
 
-    if args.reason and args.reject is None:
-        print("error: --reason goes with --reject BATCH_ID", file=sys.stderr)
-        return 2
     try:
         con = connect(settings.warehouse, read_only=args.reject is None)
     except FileNotFoundError as exc:
@@ -202,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the nightly job in process (what the Dagster schedule runs)")
     run.add_argument("--job", default="nightly", choices=["nightly", "ingestion"])
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    run.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                     help="if another run holds this TRM_HOME, wait up to SECONDS for it (default: stop at once, "
+                          "exit code 3)")
     run.set_defaults(func=_cmd_run)
 
     batches = sub.add_parser("batches", help="list loaded batches, or reject one the gate found bad")

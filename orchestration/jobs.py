@@ -9,17 +9,24 @@ from pathlib import Path
 from dagster import (
     AssetKey,
     AssetSelection,
+    DagsterInstance,
+    DagsterInvariantViolationError,
+    DagsterRunStatus,
     DefaultScheduleStatus,
     DefaultSensorStatus,
     RunRequest,
+    RunsFilter,
     ScheduleDefinition,
+    ScheduleEvaluationContext,
     SensorEvaluationContext,
     SkipReason,
     define_asset_job,
+    schedule,
     sensor,
 )
 
 from ingestion.mapping import Mapping
+from operations.run_lock import current_holder
 from orchestration.settings import Settings
 
 ingestion_job = define_asset_job(
@@ -53,15 +60,48 @@ def weekly_retrain_schedule(settings: Settings) -> ScheduleDefinition:
     )
 
 
+# Runs that have not ended yet: a new one would only queue behind them.
+_UNFINISHED = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.QUEUED, DagsterRunStatus.STARTING,
+               DagsterRunStatus.STARTED]
+
+
+def unfinished_run(instance: DagsterInstance | None, job_name: str | None = None) -> str | None:
+    """A description of a run of this Dagster instance that has not ended (of ``job_name`` if given), or None."""
+    if instance is None:
+        return None
+    records = instance.get_run_records(RunsFilter(statuses=_UNFINISHED, job_name=job_name), limit=1)
+    if not records:
+        return None
+    run = records[0].dagster_run
+    return f"run {run.run_id} ({run.job_name}, {run.status.value.lower()})"
+
+
+def _instance_of(context) -> DagsterInstance | None:
+    """The context's instance; a context built for a unit test may have none."""
+    try:
+        return context.instance
+    except DagsterInvariantViolationError:
+        return None
+
+
 def nightly_schedule(settings: Settings) -> ScheduleDefinition:
-    return ScheduleDefinition(
+    @schedule(
         name="nightly_schedule",
         job=nightly_job,
         cron_schedule=settings.nightly_cron,
         execution_timezone=settings.timezone,
         default_status=DefaultScheduleStatus.RUNNING,
-        description=f"Runs the nightly job at `{settings.nightly_cron}` ({settings.timezone}).",
+        description=f"Runs the nightly job at `{settings.nightly_cron}` ({settings.timezone}). Skips a night "
+                    "whose previous nightly run has not ended (it holds the same data); otherwise the run queues "
+                    "behind whatever holds the warehouse (one run at a time per TRM_HOME).",
     )
+    def _nightly(context: ScheduleEvaluationContext):
+        previous = unfinished_run(_instance_of(context), nightly_job.name)
+        if previous:
+            return SkipReason(f"the previous nightly has not ended: {previous}")
+        return RunRequest(tags={"trm/trigger": "nightly_schedule"})
+
+    return _nightly
 
 
 def landing_fingerprint(landing: Path, mapping: Mapping, settle_seconds: float, now: float | None = None) -> tuple[str, int]:
@@ -101,6 +141,14 @@ def landing_sensor(settings: Settings, mapping: Mapping):
             return SkipReason("no landing files yet")
         if digest == context.cursor:
             return SkipReason("no new or changed landing files")
+        # Never start a run bound to collide: the files wait (the cursor stays) until the warehouse is free; a run
+        # in progress that includes ingestion may load them itself, and then this tick finds nothing new to do.
+        holder = current_holder(settings.home)
+        if holder is not None:
+            return SkipReason(f"a run is in progress: {holder.describe()}; new files are picked up after it")
+        busy = unfinished_run(_instance_of(context))
+        if busy:
+            return SkipReason(f"a run has not ended: {busy}; new files are picked up after it")
         context.update_cursor(digest)
         return RunRequest(run_key=f"landing-{digest}", tags={"trm/trigger": "landing_sensor"})
 

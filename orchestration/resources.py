@@ -7,12 +7,13 @@ from functools import cached_property
 from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 
 from ingestion.contracts import EntityContract, load_contracts
 from ingestion.limits import DEFAULT_MAX_FIELD_CHARS
 from ingestion.mapping import Mapping, load_mapping
 from ingestion.warehouse import connect
+from operations.run_lock import run_lock
 from orchestration.settings import Settings
 
 
@@ -27,13 +28,15 @@ class TRMResource(ConfigurableResource):
     min_group_size: int = 5
     publish_parquet: bool = False
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    run_lock_wait_seconds: int = 3 * 3600
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TRMResource":
         return cls(home=str(settings.home), landing=str(settings.landing), warehouse=str(settings.warehouse),
                    mapping=str(settings.mapping) if settings.mapping else None, published=str(settings.published),
                    min_group_size=settings.min_group_size, publish_parquet=settings.publish_parquet,
-                   max_field_chars=settings.max_field_chars)
+                   max_field_chars=settings.max_field_chars,
+                   run_lock_wait_seconds=settings.run_lock_wait_seconds)
 
     @property
     def settings(self) -> Settings:
@@ -42,6 +45,17 @@ class TRMResource(ConfigurableResource):
                                  mapping=Path(self.mapping) if self.mapping else None,
                                  min_group_size=self.min_group_size, publish_parquet=self.publish_parquet,
                                  max_field_chars=self.max_field_chars, **overrides)
+
+    @contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Iterator["TRMResource"]:
+        """Every run that uses TRM holds the run lock of its TRM_HOME from its first step to its end: runs started
+        by the schedule, the sensor or the UI wait for a run in progress (up to run_lock_wait_seconds), never
+        collide with it. Re-entrant: `trm run` already holds it when Dagster starts."""
+        run = context.run
+        log = context.log.info if context.log else None
+        with run_lock(Path(self.home), run.run_id if run else "unknown", run.job_name if run else "unknown",
+                      wait_seconds=self.run_lock_wait_seconds, log=log):
+            yield self
 
     @cached_property
     def contracts(self) -> dict[str, EntityContract]:

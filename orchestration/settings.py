@@ -15,16 +15,16 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
-def _positive_int(name: str, default: int) -> int:
+def _int_setting(name: str, default: int, minimum: int = 1) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
         number = int(value.replace("_", ""))
     except ValueError:
-        number = 0
-    if number <= 0:
-        raise ValueError(f"{name}={value!r}: expected a whole number above 0 (default {default})")
+        number = minimum - 1
+    if number < minimum:
+        raise ValueError(f"{name}={value!r}: expected a whole number of at least {minimum} (default {default})")
     return number
 
 
@@ -52,6 +52,9 @@ class Settings:
     notify_command: str | None = None
     # Ingestion: a value longer than this quarantines its row (the rest of the file loads).
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    # One run at a time per TRM_HOME: how long a run started by Dagster (schedule, sensor, UI) waits for the run
+    # lock before failing with "a run is in progress"; `trm run` stops at once unless given --wait.
+    run_lock_wait_seconds: int = 3 * 3600
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -73,7 +76,8 @@ class Settings:
             publish_parquet=_flag("TRM_PUBLISH_PARQUET"),
             notify_webhook=os.environ.get("TRM_NOTIFY_WEBHOOK") or None,
             notify_command=os.environ.get("TRM_NOTIFY_COMMAND") or None,
-            max_field_chars=_positive_int("TRM_MAX_FIELD_CHARS", DEFAULT_MAX_FIELD_CHARS),
+            max_field_chars=_int_setting("TRM_MAX_FIELD_CHARS", DEFAULT_MAX_FIELD_CHARS),
+            run_lock_wait_seconds=_int_setting("TRM_RUN_LOCK_WAIT_SECONDS", 3 * 3600, minimum=0),
         )
 
     @classmethod

@@ -1,0 +1,142 @@
+"""One run at a time per TRM_HOME: a second run waits or stops at once naming the first; a killed run's lock clears."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from dagster import SkipReason, build_sensor_context
+
+from operations.run_lock import RunInProgress, current_holder, lock_path, run_lock
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _hold(home: Path, run_id: str = "run-A") -> subprocess.Popen:
+    """Another process holding the run lock of ``home`` until killed."""
+    code = textwrap.dedent(f"""
+        import sys, time
+        from operations.run_lock import run_lock
+        with run_lock({str(home)!r}, {run_id!r}, "nightly"):
+            print("held", flush=True)
+            time.sleep(600)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+@pytest.fixture
+def holder(tmp_path):
+    proc = _hold(tmp_path)
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_second_run_stops_at_once_naming_the_run_in_progress(tmp_path, holder):
+    started = time.monotonic()
+    with pytest.raises(RunInProgress) as info, run_lock(tmp_path, "run-B", "nightly"):
+        pass
+    assert time.monotonic() - started < 2
+    message = str(info.value)
+    assert "a run is in progress" in message and "run-A" in message and f"pid {holder.pid}" in message
+    assert current_holder(tmp_path).run_id == "run-A"
+
+
+def test_a_second_run_can_wait_for_the_first(tmp_path, holder):
+    messages: list[str] = []
+    with pytest.raises(RunInProgress, match="in progress"), run_lock(tmp_path, "run-B", "nightly",
+                                                                      wait_seconds=0.5, log=messages.append):
+        pass
+    assert any("waiting for run run-A" in m for m in messages)
+    holder.terminate()
+    holder.wait()
+    with run_lock(tmp_path, "run-B", "nightly", wait_seconds=5) as held:
+        assert held.run_id == "run-B" and current_holder(tmp_path).run_id == "run-B"
+    assert current_holder(tmp_path) is None
+
+
+def test_a_killed_runs_lock_is_detected_and_cleared(tmp_path, holder):
+    os.kill(holder.pid, signal.SIGKILL)  # no cleanup runs: the holder record stays in the file
+    holder.wait()
+    assert "run-A" in lock_path(tmp_path).read_text()
+    assert current_holder(tmp_path) is None  # the kernel released the lock with the process
+    messages: list[str] = []
+    with run_lock(tmp_path, "run-B", "nightly", log=messages.append):
+        pass
+    assert any("stale run lock" in m and "run-A" in m for m in messages)
+
+
+def test_the_lock_is_reentrant_within_a_process(tmp_path):
+    with run_lock(tmp_path, "outer", "nightly"), run_lock(tmp_path, "inner", "nightly") as inner:
+        assert inner.run_id == "outer"  # the resource of a run started by `trm run` joins that run's lock
+    assert current_holder(tmp_path) is None
+
+
+def test_trm_run_exits_at_once_while_another_run_holds_the_home(tmp_path, holder):
+    (tmp_path / "landing").mkdir()
+    env = {**os.environ, "TRM_HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path / "dagster")}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "orchestration.cli", "run"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert "a run is in progress" in done.stderr and "run-A" in done.stderr
+    assert time.monotonic() - started < 30  # Python start-up; no step ran
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_a_run_started_by_dagster_fails_clearly_instead_of_colliding(tmp_path, holder):
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import build_definitions
+    from orchestration.settings import Settings
+
+    (tmp_path / "landing").mkdir()
+    settings = Settings.for_home(tmp_path, run_lock_wait_seconds=0)
+    result = build_definitions(settings).resolve_job_def("ingestion").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False)
+    assert not result.success
+    assert any("a run is in progress" in str(e.event_specific_data) and "run-A" in str(e.event_specific_data)
+               for e in result.all_events if e.is_failure)
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_the_sensor_does_not_start_a_run_while_one_is_in_progress(tmp_path, holder):
+    from orchestration.definitions import build_definitions
+    from orchestration.settings import Settings
+
+    (tmp_path / "landing" / "hris").mkdir(parents=True)
+    (tmp_path / "landing" / "hris" / "departments.csv").write_text("department_id,department_name\nD1,Eng\n")
+    settings = Settings.for_home(tmp_path, sensor_settle_seconds=0)
+    sensor = build_definitions(settings).resolve_sensor_def("landing_sensor")
+    context = build_sensor_context(cursor=None)
+    skipped = sensor(context)
+    assert isinstance(skipped, SkipReason) and "run-A" in skipped.skip_message
+    assert context.cursor is None  # the files are still new for the next tick
+    holder.kill()
+    holder.wait()
+    assert not isinstance(sensor(build_sensor_context(cursor=None)), SkipReason)
+
+
+def test_the_instance_queues_runs_one_at_a_time(tmp_path):
+    from orchestration.cli import ensure_dagster_home
+
+    home = tmp_path / "dagster"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")  # an instance made before this setting
+    ensure_dagster_home(home)
+    ensure_dagster_home(home)
+    text = (home / "dagster.yaml").read_text()
+    assert text.count("telemetry:") == 1 and text.count("max_concurrent_runs: 1") == 1
+    from dagster import DagsterInstance
+
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
