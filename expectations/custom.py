@@ -80,8 +80,9 @@ def _metric_sql(check: Check) -> tuple[str, str]:
 
 
 def metric_change(con: duckdb.DuckDBPyConnection, suite: Suite, check: Check, source_sql: str, run_id: str,
-                  validated_at: dt.datetime) -> ExpectationOutcome:
-    """Compare a metric with the value the previous validation run recorded; record this run's value."""
+                  validated_at: dt.datetime, record: bool = True) -> ExpectationOutcome:
+    """Compare a metric with the value the previous validation run recorded; record this run's value (unless
+    ``record`` is false: a re-validation of one batch must not replace the run's value)."""
     label, expr = _metric_sql(check)
     value = _rows(con, f"select {expr} from ({source_sql}) as t")[0][0]
     value = None if value is None else float(value)
@@ -90,7 +91,7 @@ def metric_change(con: duckdb.DuckDBPyConnection, suite: Suite, check: Check, so
         found = _rows(con, f'select value from {HISTORY_TABLE} where suite = ? and "table" = ? and metric = ? '
                            "and run_id <> ? order by validated_at desc limit 1", [suite.name, suite.table, label, run_id])
         previous = found[0][0] if found else None
-    note = _record(con, suite, label, value, run_id, validated_at)
+    note = _record(con, suite, label, value, run_id, validated_at) if record else ""
     limit = float(check.kwargs["max_relative_change"])
     if previous is None or value is None:
         what = "no history" if previous is None else "no value this run"
@@ -162,3 +163,62 @@ def sql_check(con: duckdb.DuckDBPyConnection, suite: Suite, check: Check) -> Exp
     if mostly < 1:
         message += f"; up to {100 * (1 - mostly):.2f}% is tolerated"
     return _outcome(suite, check, ok, message, unexpected_count=bad, unexpected_percent=percent, sample_rows=samples)
+
+
+def key_conflicts(con: duckdb.DuckDBPyConnection, suite: Suite, check: Check, source_sql: str) -> ExpectationOutcome:
+    """Keys that arrive with *different* values in one batch. Exact repeats of a row are harmless (staging keeps
+    one); two versions of one key in the same export leave staging to pick one, so a dimension loses a member or
+    carries another record's attributes, and facts joined to it lose rows."""
+    keys = list(check.kwargs.get("columns") or suite.key_columns)
+    cols = ", ".join(f'"{c}"' for c in keys)
+    conflicts = (f"select {cols}, _batch_id, count(*) as rows, count(distinct _row_hash) as versions "
+                 f"from ({source_sql}) as t where {' and '.join(f'{c} is not null' for c in cols.split(', '))} "
+                 f"group by all having count(distinct _row_hash) > 1")
+    total, bad, rows = _rows(con, f"select (select count(distinct ({cols})) from ({source_sql}) as t), "
+                                  f"count(*), coalesce(sum(rows), 0) from ({conflicts}) as c")[0]
+    mostly = float(check.kwargs.get("mostly", 1.0))
+    ok = bad == 0 or (total > 0 and bad / total <= 1 - mostly + 1e-12)
+    samples = [] if ok else [mask_row(r) for r in _dicts(
+        con, f"select * from ({conflicts}) as c order by versions desc limit {MAX_SAMPLE_ROWS}")]
+    percent = 100.0 * bad / total if total else 0.0
+    message = (f"{bad:,} of {total:,} keys ({', '.join(keys)}) come with different values in one batch "
+               f"({rows:,} rows)")
+    if mostly < 1:
+        message += f"; up to {100 * (1 - mostly):.2f}% is tolerated"
+    if not ok:
+        message += ("; staging would keep one version at random. Ask the source for a corrected export, or set "
+                    "the batch aside: trm batches --reject BATCH_ID --reason '...'")
+    return _outcome(suite, check, ok, message, unexpected_count=int(bad), unexpected_percent=percent,
+                    sample_rows=samples)
+
+
+def volume_drop(con: duckdb.DuckDBPyConnection, suite: Suite, check: Check, batch_ids: list[str]) -> ExpectationOutcome:
+    """The rows loaded by the latest load (the validated batches of the entity's newest ingestion run) against
+    the median of the loads before it. A snapshot with far fewer rows than usual is a partial export: published,
+    it would make people disappear from every mart."""
+    entity, history = suite.table_name, int(check.kwargs.get("history", 7))
+    max_drop = float(check.kwargs["max_drop"])
+    if not batch_ids or not table_exists(con, "raw.ingestion_files"):  # nothing loaded through ingestion yet
+        return _outcome(suite, check, True, "no load recorded in raw.ingestion_files: nothing to compare")
+    ledger = ("select run_id, min(finished_at) as loaded_at, sum(rows_loaded) as rows "
+              "from raw.ingestion_files where entity = ? and status = 'loaded' group by run_id")
+    current, loaded_at = _rows(con, "select coalesce(sum(rows_loaded), 0), min(finished_at) from raw.ingestion_files "
+                                    "where entity = ? and status = 'loaded' and batch_id in (select unnest(?::varchar[]))",
+                               [entity, batch_ids])[0]
+    previous = [r for (r,) in _rows(con, f"select rows from ({ledger}) as l where loaded_at < ? "
+                                         f"order by loaded_at desc limit {history}", [entity, loaded_at])]
+    if not previous:
+        return _outcome(suite, check, True, f"{current:,} rows loaded: no earlier load to compare with",
+                        observed_value={"rows": int(current)})
+    baseline = float(sorted(previous)[len(previous) // 2]) if len(previous) % 2 else \
+        (sorted(previous)[len(previous) // 2 - 1] + sorted(previous)[len(previous) // 2]) / 2
+    drop = 0.0 if baseline <= 0 else max(0.0, 1 - float(current) / baseline)
+    ok = drop <= max_drop + 1e-12
+    message = (f"{current:,} rows loaded against a median of {baseline:,.0f} over the {len(previous)} load(s) "
+               f"before: {'a drop of ' + format(drop, '.0%') if drop else 'no drop'} (allowed {max_drop:.0%})")
+    if not ok:
+        message += ("; a partial export would make records disappear from the marts. Ask the source for the "
+                    "complete export; if the drop is real (a divestment), accept the batch: trm batches --accept "
+                    "BATCH_ID --check NAME --reason '...'")
+    return _outcome(suite, check, ok, message, observed_value={"rows": int(current), "median_before": baseline,
+                                                               "drop": round(drop, 4)})

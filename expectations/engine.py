@@ -10,6 +10,7 @@ A suite whose table does not exist (a source that is not configured) is skipped 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
@@ -18,8 +19,10 @@ import duckdb
 import pandas as pd
 
 from expectations import custom
+from expectations.batches import BLOCKED_BATCHES
 from expectations.results import ExpectationOutcome, SuiteResult
 from expectations.suites import Check, Suite, SuiteConfigError, load_suite_files
+from ingestion.warehouse import sql_literal
 
 __all__ = ["ExpectationOutcome", "Suite", "SuiteConfigError", "SuiteResult", "load_suites", "render_data_docs",
            "run_suite", "run_suites", "suites_for_table"]
@@ -28,11 +31,16 @@ _cache: dict[tuple[str, ...], list[Suite]] = {}
 
 
 def load_suites(paths: list[Path] | list[str] | None = None) -> list[Suite]:
-    """All suites of the YAML files (default: every file under expectations/suites), validated.
+    """All suites of the YAML files (default: every file under expectations/suites, plus the rules every raw
+    table takes from its contract: expectations/contract_checks.py), validated.
 
     Raises SuiteConfigError naming the file, suite and entry on an unknown key, expectation type or kwarg.
     """
-    return load_suite_files([Path(p) for p in paths] if paths else None)
+    if paths:
+        return load_suite_files([Path(p) for p in paths])
+    from expectations.contract_checks import with_contract_checks
+
+    return with_contract_checks(load_suite_files(None))
 
 
 def suites_for_table(table: str, suites: list[Suite] | None = None) -> list[Suite]:
@@ -52,7 +60,6 @@ def _column_types(con: duckdb.DuckDBPyConnection, suite: Suite) -> dict[str, str
                            "and table_name = ?", [suite.schema_name, suite.table_name]))
 
 
-BLOCKED_BATCHES = "audit.blocked_batches"
 
 
 def latest_load_batches_sql(entity: str) -> str:
@@ -76,25 +83,14 @@ def _latest_load_filter(con: duckdb.DuckDBPyConnection, suite: Suite, columns: d
     return f"(_batch_id in ({latest_load_batches_sql(entity)}){blocked})"
 
 
-def remember_blocked_batches(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> list[str]:
-    """After a blocking failure on a raw table: keep the validated batches under watch (see _latest_load_filter).
-    Rejected batches have no rows left, so they stop matching by themselves."""
-    if suite.scope != "latest_load" or not custom.table_exists(con, "raw.ingestion_files"):
-        return []
-    con.execute("create schema if not exists audit")
-    con.execute(f"create table if not exists {BLOCKED_BATCHES} (batch_id varchar, entity varchar, suite varchar, "
-                "run_id varchar, blocked_at timestamptz)")
-    batches = [b for (b,) in con.execute(latest_load_batches_sql(suite.table_name)).fetchall()]
-    con.execute(f"insert into {BLOCKED_BATCHES} select b, ?, ?, ?, now() from unnest(?::varchar[]) t(b) "
-                f"where b not in (select batch_id from {BLOCKED_BATCHES})",
-                [suite.table_name, suite.name, run_id, batches])
-    return batches
-
-
-def source_sql(con: duckdb.DuckDBPyConnection, suite: Suite, columns: dict[str, str]) -> str:
-    """A SELECT of the rows the suite validates (its where and scope; the limit caps only the GX frame)."""
+def source_sql(con: duckdb.DuckDBPyConnection, suite: Suite, columns: dict[str, str],
+               batch_ids: list[str] | None = None) -> str:
+    """A SELECT of the rows the suite validates (its where and scope; the limit caps only the GX frame); with
+    ``batch_ids``, the rows of those batches only (to find which batches of the scope fail)."""
     filters = [f"({suite.where})"] if suite.where else []
-    if suite.scope == "latest_load":
+    if batch_ids is not None:
+        filters.append("_batch_id in (" + ", ".join(sql_literal(b) for b in batch_ids) + ")")
+    elif suite.scope == "latest_load":
         latest = _latest_load_filter(con, suite, columns)
         filters += [latest] if latest else []
     return f"select * from {suite.table}" + (f" where {' and '.join(filters)}" if filters else "")
@@ -125,14 +121,20 @@ def _failed(suite: Suite, check: Check, message: str) -> ExpectationOutcome:
 
 
 def _run_custom(con: duckdb.DuckDBPyConnection, suite: Suite, check: Check, sql: str, run_id: str,
-                validated_at: dt.datetime, reference_date: dt.date) -> ExpectationOutcome:
+                validated_at: dt.datetime, reference_date: dt.date, batch_ids: list[str] | None) -> ExpectationOutcome:
     try:
         if check.kind == "freshness":
             return custom.freshness(con, suite, check, reference_date)
         if check.kind == "metric_change":
-            return custom.metric_change(con, suite, check, sql, run_id, validated_at)
+            return custom.metric_change(con, suite, check, sql, run_id, validated_at, record=batch_ids is None)
         if check.kind == "relationship":
             return custom.relationship(con, suite, check, sql)
+        if check.kind == "key_conflicts":
+            return custom.key_conflicts(con, suite, check, sql)
+        if check.kind == "volume_drop":
+            batches = batch_ids or ([b for (b,) in _rows(con, latest_load_batches_sql(suite.table_name))]
+                                    if custom.table_exists(con, "raw.ingestion_files") else [])
+            return custom.volume_drop(con, suite, check, batches)
         return custom.sql_check(con, suite, check)
     except duckdb.CatalogException as exc:  # a table of an unconfigured source, named in a query
         return custom.skipped(suite, check, str(exc).splitlines()[0])
@@ -142,8 +144,12 @@ def _run_custom(con: duckdb.DuckDBPyConnection, suite: Suite, check: Check, sql:
 
 
 def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str,
-              reference_date: dt.date | None = None) -> SuiteResult:
-    """Validate one suite. Needs a writable connection only for metric_change history (else it notes so)."""
+              reference_date: dt.date | None = None, batch_ids: list[str] | None = None) -> SuiteResult:
+    """Validate one suite. Needs a writable connection only for metric_change history (else it notes so).
+
+    On a raw table (scope latest_load), a blocking failure is traced to the batch(es) that cause it
+    (``SuiteResult.failing_batches``), and a failure an engineer accepted for every one of those batches
+    (``trm batches --accept``) is reported as a warning that names the override."""
     started = time.perf_counter()
     validated_at = dt.datetime.now(dt.UTC)
     reference_date = reference_date or dt.date.today()
@@ -151,7 +157,7 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str,
         return _skip_all(suite, f"table {suite.table} does not exist (source not configured or not built yet)",
                          run_id, validated_at, started)
     types = _column_types(con, suite)
-    sql = source_sql(con, suite, types)
+    sql = source_sql(con, suite, types, batch_ids)
     row_count = int(_rows(con, f"select count(*) from ({sql}) as t")[0][0])
     if suite.limit:
         row_count = min(row_count, suite.limit)
@@ -167,7 +173,7 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str,
         elif check.is_gx:
             gx_indices.append(i)
         else:
-            outcomes[i] = _run_custom(con, suite, check, sql, run_id, validated_at, reference_date)
+            outcomes[i] = _run_custom(con, suite, check, sql, run_id, validated_at, reference_date, batch_ids)
     gx_result = None
     if gx_indices:
         from expectations.gx_runner import validate_frame
@@ -181,9 +187,17 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str,
             error = f"GX could not validate: {exc}"
         for i in gx_indices:
             outcomes.setdefault(i, _failed(suite, suite.checks[i], error))
-    return SuiteResult(suite=suite.name, table=suite.table, outcomes=[outcomes[i] for i in sorted(outcomes)],
-                       gx_result=gx_result, run_id=run_id, validated_at=validated_at.isoformat(),
-                       rows_validated=row_count, duration_seconds=round(time.perf_counter() - started, 3))
+    result = SuiteResult(suite=suite.name, table=suite.table, outcomes=[outcomes[i] for i in sorted(outcomes)],
+                         gx_result=gx_result, run_id=run_id, validated_at=validated_at.isoformat(),
+                         rows_validated=row_count, duration_seconds=round(time.perf_counter() - started, 3))
+    if batch_ids is None and suite.scope == "latest_load" and result.blocking_failures and "_batch_id" in types:
+        from expectations.batches import apply_overrides, attribute_failures
+
+        result = dataclasses.replace(result, failing_batches=attribute_failures(con, suite, result, sql, run_id,
+                                                                                reference_date))
+        result = apply_overrides(con, suite, result)
+        result = dataclasses.replace(result, duration_seconds=round(time.perf_counter() - started, 3))
+    return result
 
 
 def run_suites(con: duckdb.DuckDBPyConnection, run_id: str, suites: list[Suite] | None = None,

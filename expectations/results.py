@@ -123,6 +123,8 @@ class SuiteResult:
     skipped_reason: str | None = None  # set when the whole suite was skipped (e.g. the table does not exist)
     rows_validated: int | None = None
     duration_seconds: float = 0.0
+    # Raw tables: blocking check name -> the batches whose rows make it fail (traced when it fails).
+    failing_batches: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def blocking_failures(self) -> list[ExpectationOutcome]:
@@ -152,7 +154,8 @@ class SuiteResult:
         return {"suite": self.suite, "table": self.table, "run_id": self.run_id, "validated_at": self.validated_at,
                 "success": self.success, "skipped_reason": self.skipped_reason,
                 "rows_validated": self.rows_validated, "duration_seconds": self.duration_seconds,
-                "outcomes": [o.to_dict() for o in self.outcomes], "gx_result": self.gx_result}
+                "outcomes": [o.to_dict() for o in self.outcomes], "gx_result": self.gx_result,
+                "failing_batches": self.failing_batches}
 
 
 def outcome_from_dict(data: dict[str, Any]) -> ExpectationOutcome:

@@ -22,7 +22,11 @@ CUSTOM_TYPES = {
     "metric_change": {"required": {"metric", "max_relative_change"}, "optional": {"column", "min_previous"}},
     "relationship": {"required": {"column", "to", "field"}, "optional": {"mostly"}},
     "sql": {"required": {"query"}, "optional": {"total", "mostly", "description"}},
+    "key_conflicts": {"required": set(), "optional": {"columns", "mostly"}},
+    "volume_drop": {"required": {"max_drop"}, "optional": {"history"}},
 }
+# Checks that need the raw lineage (batches, the ingestion ledger): raw tables with scope latest_load only.
+BATCH_TYPES = ("key_conflicts", "volume_drop")
 METRICS = ("row_count", "mean", "null_share", "distinct_count")
 ENTRY_KEYS = {"expectation", "type", "kwargs", "severity", "why", "name"}
 SUITE_KEYS = {"name", "table", "key_columns", "columns", "where", "limit", "scope", "skip_if_empty",
@@ -166,6 +170,8 @@ def _parse_check(entry: Any, where: str) -> Check:
             raise SuiteConfigError(f"{where}: metric '{kwargs['metric']}' needs a column")
     if kind == "relationship" and not _TABLE.match(str(kwargs["to"])):
         raise SuiteConfigError(f"{where}: 'to' must be schema.table, got '{kwargs['to']}'")
+    if kind == "volume_drop" and not 0 <= float(kwargs["max_drop"]) < 1:
+        raise SuiteConfigError(f"{where}: max_drop is a share between 0 and 1 (0.3 = a drop of 30%)")
     if kind == "sql" and "mostly" in kwargs and "total" not in kwargs:
         raise SuiteConfigError(f"{where}: 'mostly' needs 'total' (a query counting all rows considered)")
     return Check(kind, False, dict(kwargs), severity, why, entry.get("name"))
@@ -216,6 +222,12 @@ def _parse_suite(raw: Any, path: Path, index: int) -> Suite:
     if limit is not None and (not isinstance(limit, int) or limit <= 0):
         raise SuiteConfigError(f"{where}: limit must be a positive integer")
     checks = _with_unique_names([_parse_check(e, f"{where}, entry #{i + 1}") for i, e in enumerate(entries)], where)
+    batch_checks = [c.name for c in checks if c.kind in BATCH_TYPES]
+    if batch_checks and (scope != "latest_load" or not table.startswith("raw.")):
+        raise SuiteConfigError(f"{where}: {', '.join(batch_checks)} read(s) the ingestion batches: only for a raw "
+                               "table with scope: latest_load")
+    if any(c.kind == "key_conflicts" and not c.kwargs.get("columns") for c in checks) and not raw.get("key_columns"):
+        raise SuiteConfigError(f"{where}: key_conflicts needs the suite's key_columns (or kwargs columns)")
     return Suite(name=name, table=table, checks=checks, source_file=path,
                  key_columns=list(raw.get("key_columns") or []),
                  columns=list(raw["columns"]) if raw.get("columns") is not None else None,

@@ -32,12 +32,18 @@ class Rejection:
 
 
 def list_batches(con: duckdb.DuckDBPyConnection, entity: str | None = None, limit: int = 20) -> pd.DataFrame:
-    """The latest batches (one per file and outcome), newest first."""
-    where, params = ("where entity = ?", [entity]) if entity else ("", [])
+    """The latest batches (one per file and outcome), newest first, with the blocking checks each one fails (as of
+    the latest validation) and the failures an engineer accepted for it."""
+    where, params = ("where f.entity = ?", [entity]) if entity else ("", [])
+    failing = ("(select string_agg(distinct b.checks, ', ') from audit.blocked_batches as b "
+               "where b.batch_id = f.batch_id)" if table_exists(con, "audit", "blocked_batches") else "null")
+    accepted = ("(select string_agg(distinct o.check_name, ', ') from audit.batch_overrides as o "
+                "where o.batch_id = f.batch_id)" if table_exists(con, "audit", "batch_overrides") else "null")
     return con.execute(
-        f"""select batch_id, entity, source_file, status, rows_read, rows_loaded, rows_quarantined,
-                   finished_at, coalesce(error, '') as note
-            from {RAW_SCHEMA}.ingestion_files {where} order by finished_at desc nulls last limit ?""",
+        f"""select f.batch_id, f.entity, f.source_file, f.status, f.rows_read, f.rows_loaded, f.rows_quarantined,
+                   f.finished_at, coalesce({failing}, '') as failing_checks, coalesce({accepted}, '') as accepted,
+                   coalesce(f.error, '') as note
+            from {RAW_SCHEMA}.ingestion_files as f {where} order by f.finished_at desc nulls last limit ?""",
         [*params, limit]).df()
 
 

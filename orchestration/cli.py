@@ -161,14 +161,21 @@ def _cmd_sql(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_batches(args: argparse.Namespace, settings: Settings) -> int:
-    if args.reason and args.reject is None:
-        print("error: --reason goes with --reject BATCH_ID", file=sys.stderr)
+    if args.reason and args.reject is None and args.accept is None:
+        print("error: --reason goes with --reject BATCH_ID or --accept BATCH_ID --check NAME", file=sys.stderr)
         return 2
-    if args.reject is not None:  # writes the warehouse: not while a run does
+    if args.reject is not None and args.accept is not None:
+        print("error: --reject and --accept are exclusive", file=sys.stderr)
+        return 2
+    if args.accept is not None and not args.check:
+        print("error: --accept BATCH_ID needs --check NAME (the blocking check to let pass for this batch; "
+              "trm batches lists the failing checks of each batch)", file=sys.stderr)
+        return 2
+    if args.reject is not None or args.accept is not None:  # writes the warehouse: not while a run does
         from operations.run_lock import RunInProgress, run_lock
 
         try:
-            with run_lock(settings.home, f"batches-reject-{args.reject}", "trm batches --reject"):
+            with run_lock(settings.home, f"batches-{args.reject or args.accept}", "trm batches"):
                 return _batches(args, settings)
         except RunInProgress as exc:
             print(f"error: {exc}", file=sys.stderr)
@@ -180,11 +187,13 @@ def _batches(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
     import pandas as pd
 
+    from expectations.batches import OverrideError, accept_batch
     from ingestion.batches import BatchError, list_batches, reject_batch
     from ingestion.warehouse import connect
 
+    writes = args.reject is not None or args.accept is not None
     try:
-        con = connect(settings.warehouse, read_only=args.reject is None)
+        con = connect(settings.warehouse, read_only=not writes)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -192,12 +201,18 @@ def _batches(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: a run is writing {settings.warehouse}; try again when it has finished", file=sys.stderr)
         return 2
     try:
-        if args.reject is None:
-            with pd.option_context("display.max_rows", 200, "display.width", 200, "display.max_colwidth", 60):
+        if not writes:
+            with pd.option_context("display.max_rows", 200, "display.width", 250, "display.max_colwidth", 60):
                 print(list_batches(con, args.entity, args.limit).to_string(index=False))
             return 0
+        if args.accept is not None:
+            entity = accept_batch(con, args.accept, args.check, args.reason or "")
+            print(f"Accepted {args.accept} ({entity}) for check {args.check}; recorded in audit.batch_overrides. "
+                  "The next run reports that check as a warning for this batch and publishes if nothing else "
+                  "blocks.")
+            return 0
         rejection = reject_batch(con, args.reject, args.reason or "")
-    except BatchError as exc:
+    except (BatchError, OverrideError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
@@ -247,11 +262,16 @@ def build_parser() -> argparse.ArgumentParser:
                           "exit code 3)")
     run.set_defaults(func=_cmd_run)
 
-    batches = sub.add_parser("batches", help="list loaded batches, or reject one the gate found bad")
+    batches = sub.add_parser("batches", help="list loaded batches and the checks they fail; reject a bad one, or "
+                                             "accept one a blocking check flags wrongly")
     batches.add_argument("--entity", help="only this raw table, e.g. hris__employees")
     batches.add_argument("--limit", type=int, default=20)
     batches.add_argument("--reject", metavar="BATCH_ID", help="move this batch's rows to raw.quarantine")
-    batches.add_argument("--reason", help="why (stored with every quarantined row); required with --reject")
+    batches.add_argument("--accept", metavar="BATCH_ID",
+                         help="let one blocking check pass for this batch (recorded in audit.batch_overrides)")
+    batches.add_argument("--check", metavar="NAME", help="with --accept: the check's name, as trm batches lists it")
+    batches.add_argument("--reason", help="why (stored with every quarantined row, or with the override); required "
+                                          "with --reject and --accept")
     batches.set_defaults(func=_cmd_batches)
 
     for name, (_module, help_text) in DELEGATED.items():

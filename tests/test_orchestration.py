@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import EMPLOYEES_ZH
 from dagster import AssetKey, DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
 from orchestration.cli import main
@@ -230,7 +231,9 @@ def test_a_bad_hris_batch_fails_the_gate_and_the_publication_stays_byte_for_byte
     assert not result.asset_materializations_for_node("publish__published_marts")
 
     # A clean export arriving later does not wash the bad batch out: it keeps failing until it is rejected.
-    clean = "\n".join([rows[0], "E300,员工,e300@corp.cn,,,女,1990-01-01,2022-05-01,2025-02-01,是"]) + "\n"
+    # HRIS employees is a full snapshot (contract): the corrected export holds everyone, exit dates fixed.
+    fixed_rows = [r.replace("2024-05-01,2023-02-01", "2022-05-01,2025-02-01") for r in rows[1:]]
+    clean = "\n".join([rows[0], *EMPLOYEES_ZH.splitlines()[1:3], *fixed_rows]) + "\n"
     (settings.landing / "hris" / "employees_2025-08.csv").write_bytes(clean.encode("gb18030"))
     selection = [AssetKey(["raw", "hris__employees"]), AssetKey(["publish", "published_marts"])]
     again = defs.resolve_job_def("nightly").execute_in_process(

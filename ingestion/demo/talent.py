@@ -184,8 +184,14 @@ def succession(wf: Workforce, org: Org, cfg: GeneratorConfig, sink: Sink) -> Non
         day = int(wf.starts[m]) + 5
         act = st.active(day)
         heads = act[st.role[act] >= 2]
+        # One position per department: when two heads overlap (a handover month), the senior one holds it.
+        heads = heads[np.lexsort((-st.level[heads], -st.role[heads]))]
+        seen_depts: set[int] = set()
         for h in heads:
             d = st.dept[h]
+            if d in seen_depts:
+                continue
+            seen_depts.add(d)
             cand = act[(st.dept[act] == d) & (act != h) & ((st.key[act]) | (st.level[act] >= 4))]
             if len(cand) == 0 or rng.random() < 0.15:  # some key positions have no successor: a coverage gap
                 continue

@@ -19,7 +19,8 @@ from dagster import (
     asset_check,
 )
 
-from expectations.engine import Suite, SuiteResult, remember_blocked_batches, run_suite
+from expectations.batches import remember_blocked_batches
+from expectations.engine import Suite, SuiteResult, run_suite
 from orchestration.resources import TRMResource
 
 MAX_SAMPLE_FAILURES = 3
@@ -60,12 +61,19 @@ def _summary(result: SuiteResult) -> str:
     return "\n".join(lines) or result.summary()
 
 
-def _batch_hint(batches: list[str]) -> str:
-    """How to set a failing raw load aside; it keeps failing every night until then."""
-    if not batches:
+MAX_BATCHES_NAMED = 5
+
+
+def _batch_hint(entity: str, failing: dict[str, list[str]]) -> str:
+    """The batches that make blocking checks fail, and how to deal with them; they fail every night until then."""
+    if not failing:
         return ""
-    return (f"Batches validated: {', '.join(batches)} (trm batches --entity ... lists their files). They fail every "
-            "night until set aside: trm batches --reject BATCH_ID --reason '...' (then drop a corrected export).")
+    named = [f"{batch} ({', '.join(checks)})" for batch, checks in sorted(failing.items())[:MAX_BATCHES_NAMED]]
+    more = f" and {len(failing) - MAX_BATCHES_NAMED} more" if len(failing) > MAX_BATCHES_NAMED else ""
+    return (f"Failing batch(es): {'; '.join(named)}{more} (trm batches --entity {entity} lists them). They fail "
+            "every night until a corrected export replaces them or they are set aside: trm batches --reject "
+            "BATCH_ID --reason '...'; or, if the data is right, trm batches --accept BATCH_ID --check CHECK "
+            "--reason '...'.")
 
 
 def _render_docs(home: str, run_id: str, result: SuiteResult) -> Path | None:
@@ -100,8 +108,8 @@ def _build_check(suite: Suite, key: AssetKey) -> AssetChecksDefinition:
     def _check(context: AssetCheckExecutionContext, trm: TRMResource) -> AssetCheckResult:
         with trm.connect() as con:  # writable: metric_change keeps its history in audit.quality_metrics
             result = run_suite(con, suite, context.run.run_id)
-            hint = _batch_hint(remember_blocked_batches(con, suite, context.run.run_id)) \
-                if result.blocking_failures else ""
+            failing = {} if result.skipped else remember_blocked_batches(con, suite, result, context.run.run_id)
+            hint = _batch_hint(suite.table_name, failing)
         for outcome in result.blocking_failures:
             context.log.error(f"{suite.table}: blocking expectation failed — {outcome.message}")
         for outcome in result.warnings:
