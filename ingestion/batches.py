@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from ingestion.snapshots import reopen_for_rejected_batch
 from ingestion.warehouse import RAW_SCHEMA, fetch_one, table_exists
 
 LINEAGE = ("_batch_id", "_source_file", "_row_number", "_loaded_at", "_row_hash")
@@ -80,6 +81,7 @@ def reject_batch(con: duckdb.DuckDBPyConnection, batch_id: str, reason: str) -> 
             raise BatchError(f"batch {batch_id} has {moved} rows in {table} but the ledger says {rows_loaded} "
                              "were loaded; nothing was changed")
         con.execute(f"delete from {table} where _batch_id = ?", [batch_id])
+        reopen_for_rejected_batch(con, entity, batch_id)  # a bad snapshot must not close anyone
         con.execute(f"""update {RAW_SCHEMA}.ingestion_files
                         set status = 'rejected', rows_quarantined = rows_quarantined + ?, rows_loaded = 0, error = ?
                         where batch_id = ? and status = 'loaded'""",

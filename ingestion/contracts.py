@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 CONTRACTS_DIR = Path(__file__).parent / "contracts"
+LOAD_MODES = ("full_snapshot", "incremental")
 COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "timestamp")
 # DuckDB column type per contract type; raw tables are typed so staging can stay portable SQL.
 DUCKDB_TYPES = {
@@ -41,6 +42,9 @@ class EntityContract:
     description: str
     primary_key: tuple[str, ...]
     columns: tuple[ColumnContract, ...] = field(default_factory=tuple)
+    # full_snapshot: every export holds every current record, so a key missing from the latest complete snapshot
+    # was deleted at the source and is closed; incremental: exports add or update records, absence means nothing.
+    load: str = "incremental"
 
     @property
     def name(self) -> str:
@@ -94,6 +98,12 @@ def load_contract_file(path: Path) -> list[EntityContract]:
         missing = [k for k in primary_key if k not in names]
         if missing:
             raise ContractError(f"{where}: primary key columns {missing} are not declared")
+        load = spec.get("load", "incremental")
+        if load not in LOAD_MODES:
+            raise ContractError(f"{where}: load {load!r} is not one of {LOAD_MODES}")
+        if load == "full_snapshot" and not primary_key:
+            raise ContractError(f"{where}: a full_snapshot entity needs a primary_key (keys absent from a snapshot "
+                                "are closed)")
         entities.append(
             EntityContract(
                 source=source,
@@ -101,6 +111,7 @@ def load_contract_file(path: Path) -> list[EntityContract]:
                 description=spec.get("description", ""),
                 primary_key=primary_key,
                 columns=columns,
+                load=load,
             )
         )
     return entities

@@ -34,6 +34,7 @@ from ingestion.readers import (
     read_parquet,
     read_xlsx,
 )
+from ingestion.snapshots import SnapshotReport, close_absent_keys
 from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
 from ingestion.warehouse import RAW_SCHEMA, ensure_entity_table, ensure_raw_schema, fetch_one
 
@@ -57,6 +58,7 @@ class EntityReport:
     entity: str
     files: list[FileReport] = field(default_factory=list)
     table_rows: int = 0
+    snapshot: SnapshotReport | None = None  # when the run loaded a full snapshot of the entity
 
     def total(self, attribute: str) -> int:
         return sum(getattr(f, attribute) for f in self.files)
@@ -133,6 +135,12 @@ class EntityLoader:
         max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
     ) -> None:
         self.max_field_chars = max_field_chars
+        # What this run's full-snapshot files brought: their batches, the keys of their quarantined rows, how many
+        # quarantined rows had no readable key, and the snapshot files that failed (see ingestion/snapshots.py).
+        self._snapshot_batches: list[str] = []
+        self._snapshot_reject_keys: list[tuple] = []
+        self._snapshot_keyless = 0
+        self._snapshot_failed: list[str] = []
         self.con = con
         self.contract = contract
         self.mapping = mapping
@@ -153,6 +161,12 @@ class EntityLoader:
             batch_id = f"{self.contract.name}-{digest[:16]}"
             started = pd.Timestamp.now(tz="UTC")
             previous = self._previous(relative, digest)
+            resend = self._resent_snapshot(spec, relative, digest, previous, seen_now)
+            if resend is not None:  # an earlier snapshot's exact content, current again: it loads once more
+                self.log(f"{relative}: same content as an earlier export, loaded again as the current snapshot")
+                seen_now[digest] = relative
+                pending.append(_Pending(path, spec, relative, digest, resend, started))
+                continue
             if previous and previous[1] == relative:
                 report.files.append(FileReport(relative, "unchanged"))
                 continue
@@ -168,8 +182,41 @@ class EntityLoader:
             pending.append(_Pending(path, spec, relative, digest, batch_id, started))
         for chunk in _chunks(pending):
             report.files.extend(self._load_chunk(chunk))
+        if self._snapshot_batches:
+            report.snapshot = close_absent_keys(self.con, self.contract, self.run_id, self._snapshot_batches,
+                                                self._snapshot_reject_keys, self._snapshot_keyless,
+                                                self._snapshot_failed)
+            snap = report.snapshot
+            self.log(f"full snapshot of {self.contract.name}: {snap.keys_present:,} keys, {snap.keys_closed:,} closed "
+                     f"as deleted at the source" if snap.complete else f"full snapshot of {self.contract.name}: "
+                     f"{snap.note}")
         report.table_rows = fetch_one(self.con, f"select count(*) from {RAW_SCHEMA}.{self.contract.name}")[0]
         return report
+
+    def _resent_snapshot(self, spec: FileSpec, relative: str, digest: str, previous: tuple[str, str] | None,
+                         seen_now: dict[str, str]) -> str | None:
+        """A new batch id when a full snapshot re-sends content loaded before, else None.
+
+        For a full snapshot the latest export is the truth: content equal to an *earlier* export (a record deleted
+        and then restored, so today's file equals last week's) must load again, or the keys closed in between would
+        stay closed. Unchanged (equal to the latest load of the same file), copied within one run, or rejected
+        content is still skipped."""
+        if spec.load != "full_snapshot" or previous is None or previous[0] == "rejected" or digest in seen_now:
+            return None
+        if fetch_one(self.con, f"select count(*) from {RAW_SCHEMA}.ingestion_files where entity = ? and "
+                               "content_hash = ? and status = 'rejected'", [self.contract.name, digest])[0]:
+            return None
+        latest_here = fetch_one(self.con, f"""select content_hash from {RAW_SCHEMA}.ingestion_files
+                                              where entity = ? and source_file = ? and status = 'loaded'
+                                              order by finished_at desc limit 1""", [self.contract.name, relative])
+        latest_anywhere = fetch_one(self.con, f"""select content_hash from {RAW_SCHEMA}.ingestion_files
+                                                  where entity = ? and status = 'loaded' and rows_loaded > 0
+                                                  order by finished_at desc limit 1""", [self.contract.name])
+        if (latest_here and latest_here[0] == digest) or (latest_anywhere and latest_anywhere[0] == digest):
+            return None  # nothing changed since the latest snapshot
+        loads = fetch_one(self.con, f"select count(*) from {RAW_SCHEMA}.ingestion_files where entity = ? and "
+                                    "content_hash = ? and status = 'loaded'", [self.contract.name, digest])[0]
+        return f"{self.contract.name}-{digest[:16]}-r{loads}"
 
     def _previous(self, relative: str, digest: str) -> tuple[str, str] | None:
         """(status, file) of an earlier ingestion of this content for this entity (a batch an operator rejected
@@ -237,6 +284,16 @@ class EntityLoader:
                 if len(loaded):
                     loaded = loaded[~loaded[SOURCE_FILE].isin(bad)].reset_index(drop=True)
                 rejects = [r for r in rejects if r.source_file not in bad]
+        for item in chunk:
+            if item.spec.load != "full_snapshot":
+                continue
+            if any(f.source_file == item.relative for f in failures):
+                self._snapshot_failed.append(item.relative)
+            elif any(r.source_file == item.relative for r in reports):
+                self._snapshot_batches.append(item.batch_id)
+                keys = [r.key for r in rejects if r.source_file == item.relative]
+                self._snapshot_reject_keys += [k for k in keys if k is not None]
+                self._snapshot_keyless += sum(k is None for k in keys)
         for report in reports:
             self.log(f"{report.source_file}: read {report.rows_read}, loaded {report.rows_loaded}, "
                      f"quarantined {report.rows_quarantined}")

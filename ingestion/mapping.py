@@ -12,13 +12,13 @@ from pathlib import Path
 
 import yaml
 
-from ingestion.contracts import EntityContract
+from ingestion.contracts import LOAD_MODES, EntityContract
 from ingestion.readers import FORMATS
 
 DEFAULT_MAPPING = Path(__file__).parent / "mappings" / "default.yaml"
 SPECIAL_SOURCES = ("$parent", "$stem")
 _KNOWN_KEYS = {"files", "format", "encoding", "delimiter", "sheet", "records", "explode", "columns", "constants",
-               "values", "timezone", "date_formats", "timestamp_formats"}
+               "values", "timezone", "date_formats", "timestamp_formats", "load"}
 
 
 class MappingError(ValueError):
@@ -46,6 +46,7 @@ class FileSpec:
     timezone: str = "UTC"
     date_formats: tuple[str, ...] = ()
     timestamp_formats: tuple[str, ...] = ()
+    load: str = "incremental"  # the contract's load mode unless the spec overrides it (a delta file of a snapshot)
 
     def sources_for(self, column: str) -> tuple[str, ...]:
         """Source columns to try for a contract column: the mapped aliases, then the column's own name."""
@@ -96,6 +97,9 @@ def _parse_spec(entity: str, index: int, raw: dict, contract: EntityContract, wh
     unknown = set(raw) - _KNOWN_KEYS
     if unknown:
         raise MappingError(f"{where}: {entity}[{index}] has unknown keys {sorted(unknown)}; known: {sorted(_KNOWN_KEYS)}")
+    load = raw.get("load", contract.load)
+    if load not in LOAD_MODES:
+        raise MappingError(f"{where}: {entity}[{index}] load {load!r} is not one of {LOAD_MODES}")
     fmt = raw.get("format")
     if fmt is not None and fmt not in FORMATS:
         raise MappingError(f"{where}: {entity}[{index}] format {fmt!r} is not one of {FORMATS}")
@@ -122,6 +126,7 @@ def _parse_spec(entity: str, index: int, raw: dict, contract: EntityContract, wh
         timezone=raw.get("timezone", "UTC"),
         date_formats=_as_tuple(raw.get("date_formats")),
         timestamp_formats=_as_tuple(raw.get("timestamp_formats")),
+        load=load,
     )
 
 

@@ -38,6 +38,9 @@ class Reject:
     reason: str
     raw_record: str
     source_file: str | None = None  # set by the loader when rows of several files are validated together
+    # The row's primary key as typed values when it could be read (None: the key itself is unreadable); a full
+    # snapshot counts a quarantined row's key as present, so its record is not closed as deleted.
+    key: tuple | None = None
 
 
 @dataclass

@@ -150,11 +150,21 @@ def validate_rows(source: pd.DataFrame, spec: FileSpec, contract: EntityContract
     rejects = [
         Reject(int(source.at[idx, ROW_NUMBER]), "; ".join(reasons),
                json.dumps(_redacted_record(source.loc[idx], contract, resolved), ensure_ascii=False),
-               source.at[idx, SOURCE_FILE])
+               source.at[idx, SOURCE_FILE], _key_of(out, idx, contract.primary_key))
         for idx, reasons in sorted(problems.items())
     ]
     keep = ~source.index.isin(list(problems))
     return ValidatedRows(out[keep].reset_index(drop=True), rejects)
+
+
+def _key_of(out: pd.DataFrame, idx: int, key_columns: tuple[str, ...]) -> tuple | None:
+    """The typed primary key of a rejected row, or None when a key value is missing or did not parse."""
+    if not key_columns:
+        return None
+    values = tuple(out.at[idx, k] for k in key_columns)
+    if any(v is None or (not isinstance(v, str) and pd.isna(v)) for v in values):
+        return None
+    return tuple(v.item() if hasattr(v, "item") else v for v in values)
 
 
 def _redacted_record(row: pd.Series, contract: EntityContract, resolved: dict[str, list[str]]) -> dict:

@@ -47,6 +47,29 @@ create table if not exists {RAW_SCHEMA}.ingestion_files (
     finished_at timestamptz
 )"""
 
+# Full snapshots (ingestion/snapshots.py): keys closed because the latest complete export no longer held them, and
+# every snapshot load with whether it was complete. Always created: staging reads the closings as a dbt source.
+DELETIONS = f"{RAW_SCHEMA}.source_deletions"
+SNAPSHOTS = f"{RAW_SCHEMA}.source_snapshots"
+SNAPSHOT_DDL = [
+    f"""create table if not exists {DELETIONS} (
+        entity varchar not null,
+        record_key varchar not null,       -- the primary key values joined by '|' (see record_key_sql)
+        snapshot_run_id varchar not null,  -- the ingestion run whose snapshot no longer held the key
+        deleted_on date not null,          -- the day TRM learned of the deletion (UTC)
+        closed_at timestamptz not null)""",
+    f"""create table if not exists {SNAPSHOTS} (
+        entity varchar not null,
+        run_id varchar not null,
+        batch_ids varchar not null,        -- comma-separated batches of the snapshot's files
+        rows_loaded bigint,
+        keys_present bigint,
+        keys_closed bigint,
+        complete boolean not null,
+        note varchar,
+        recorded_at timestamptz not null)""",
+]
+
 
 def sql_literal(text: str) -> str:
     """A SQL string literal (for DDL such as ATTACH and COMMENT, which take no parameters)."""
@@ -66,6 +89,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(QUARANTINE_DDL)
     con.execute(LEDGER_DDL)
+    for statement in SNAPSHOT_DDL:
+        con.execute(statement)
 
 
 def ensure_entity_table(con: duckdb.DuckDBPyConnection, contract: EntityContract) -> None:

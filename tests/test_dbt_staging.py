@@ -94,7 +94,9 @@ def _staging_models(manifest: dict) -> dict[str, dict]:
 
 def _model_for(manifest: dict, raw_table: str) -> dict:
     source_id = f"source.trm.raw.{raw_table}"
-    [model] = [m for m in _staging_models(manifest).values() if m["depends_on"]["nodes"] == [source_id]]
+    closings = "source.trm.raw.source_deletions"  # full-snapshot models also read the closings
+    [model] = [m for m in _staging_models(manifest).values()
+               if source_id in m["depends_on"]["nodes"] and set(m["depends_on"]["nodes"]) <= {source_id, closings}]
     return model
 
 
@@ -108,7 +110,7 @@ def test_sources_yaml_in_sync_with_contracts():
     committed = (STAGING_DIR / "_raw__sources.yml").read_text(encoding="utf-8")
     assert committed == module.render(), "run: .venv/bin/python dbt_project/scripts/generate_sources.py"
     tables = {t["name"] for t in yaml.safe_load(committed)["sources"][0]["tables"]}
-    assert tables == set(load_contracts())
+    assert tables == set(load_contracts()) | {"source_deletions"}  # + the closings ingestion writes
 
 
 def test_dbt_parse_needs_no_database(warehouse):
@@ -118,7 +120,8 @@ def test_dbt_parse_needs_no_database(warehouse):
     manifest = warehouse["parsed"].result
     staging = [n for n in manifest.nodes.values() if n.resource_type == "model" and n.fqn[:2] == ["trm", "staging"]]
     assert len(staging) == len(load_contracts())
-    assert len([s for s in manifest.sources.values() if s.source_name == "raw"]) == len(load_contracts())
+    # one source per contract entity, and the closings of full snapshots ingestion writes (source_deletions)
+    assert len([s for s in manifest.sources.values() if s.source_name == "raw"]) == len(load_contracts()) + 1
 
 
 def test_every_model_has_one_yaml_per_folder_and_accepted_values_match_contracts():
@@ -226,5 +229,34 @@ def test_latest_version_wins_in_the_live_views(db):
         rows = con.execute("select full_name, _batch_id from main.stg_hris__employees where employee_id = ?",
                            [employee_id]).fetchall()
         assert rows == [("New Name", "b-new")]
+    finally:
+        con.execute("rollback")
+
+
+def test_a_key_closed_by_a_full_snapshot_leaves_staging_until_it_returns(warehouse, db):
+    """Ingestion closes keys missing from a complete snapshot (raw.source_deletions); every full-snapshot staging
+    model leaves them out, and a newer version of the key brings it back."""
+    from ingestion.snapshots import record_key_sql
+
+    con = db
+    for raw_table, contract in warehouse["contracts"].items():
+        model = _model_for(warehouse["manifest"], raw_table)
+        sql = (DBT_DIR / model["original_file_path"]).read_text()
+        assert ("not_deleted_at_source" in sql) == (contract.load == "full_snapshot"), model["name"]
+    try:
+        con.execute("begin")
+        key = record_key_sql(("employee_id",))
+        [(employee_id,)] = con.execute("select employee_id from main.stg_hris__employees order by 1 limit 1").fetchall()
+        con.execute(f"""insert into raw.source_deletions
+                        select 'hris__employees', {key}, 'r-test', current_date, max(_loaded_at) + interval 1 hour
+                        from raw.hris__employees where employee_id = ? group by employee_id""", [employee_id])
+        assert con.execute("select count(*) from main.stg_hris__employees where employee_id = ?",
+                           [employee_id]).fetchall() == [(0,)]
+        con.execute("""insert into raw.hris__employees
+                       select * replace ('b-back' as _batch_id, _loaded_at + interval 2 hour as _loaded_at)
+                       from raw.hris__employees where employee_id = ? order by _loaded_at desc limit 1""",
+                    [employee_id])
+        assert con.execute("select _batch_id from main.stg_hris__employees where employee_id = ?",
+                           [employee_id]).fetchall() == [("b-back",)]
     finally:
         con.execute("rollback")

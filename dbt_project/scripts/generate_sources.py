@@ -82,11 +82,33 @@ def _column_description(contract: EntityContract, name: str) -> str:
     return " ".join(parts)
 
 
+# Written by ingestion/snapshots.py; staging models of full-snapshot entities read it (macro not_deleted_at_source).
+SOURCE_DELETIONS = {
+    "name": "source_deletions",
+    "description": ("Keys closed because the latest complete full-snapshot export of their entity no longer held "
+                    "them (deleted at the source). A later export holding the key again reopens it: its rows are "
+                    "newer than the closing. See docs/sources.md."),
+    "config": {"loaded_at_field": "closed_at", "freshness": None},
+    "columns": [
+        {"name": "entity", "description": "Raw table of the key, e.g. hris__employees.",
+         "data_tests": ["not_null"]},
+        {"name": "record_key", "description": "The primary key values joined by '|' (macro record_key).",
+         "data_tests": ["not_null"]},
+        {"name": "snapshot_run_id", "description": "The ingestion run whose snapshot no longer held the key."},
+        {"name": "deleted_on", "description": "The day TRM learned of the deletion (UTC)."},
+        {"name": "closed_at", "description": "When the key was closed; rows loaded later reopen it."},
+    ],
+}
+
+
 def _table(contract: EntityContract) -> dict:
     system = SOURCE_SYSTEMS.get(contract.source, contract.source)
     description = (f"{contract.description.rstrip('.')}. From the {system} "
                    f"(ingestion/contracts/{contract.source}.yaml, entity `{contract.entity}`). "
                    f"Primary key: {', '.join(contract.primary_key)} - not unique here, raw keeps every batch.")
+    if contract.load == "full_snapshot":
+        description += (" Exported as full snapshots: a key missing from the latest complete export is closed in "
+                        "source_deletions, and staging leaves it out.")
     columns = []
     for name in contract.column_names:
         column = {"name": name, "description": _column_description(contract, name)}
@@ -113,7 +135,7 @@ def build() -> dict:
                         "error_after": {"count": '{{ var("raw_freshness_error_after_days", 7) }}', "period": "day"},
                     },
                 },
-                "tables": [_table(c) for c in contracts.values()],
+                "tables": [*(_table(c) for c in contracts.values()), SOURCE_DELETIONS],
             }
         ],
     }

@@ -12,6 +12,12 @@ latest as (
 
 ),
 
+current_at_source as (
+
+    {{ not_deleted_at_source('latest', 'ats__talent_pool_members', ['candidate_id', 'pool_name', 'added_at']) }}
+
+),
+
 renamed as (
 
     select
@@ -28,7 +34,7 @@ renamed as (
         _batch_id,
         _loaded_at
 
-    from latest
+    from current_at_source
 
 )
 

@@ -12,6 +12,12 @@ latest as (
 
 ),
 
+current_at_source as (
+
+    {{ not_deleted_at_source('latest', 'attendance__shift_schedules', ['employee_id', 'effective_date']) }}
+
+),
+
 renamed as (
 
     select
@@ -34,7 +40,7 @@ renamed as (
         _batch_id,
         _loaded_at
 
-    from latest
+    from current_at_source
 
 )
 

@@ -12,6 +12,12 @@ latest as (
 
 ),
 
+current_at_source as (
+
+    {{ not_deleted_at_source('latest', 'hris__job_history', ['employee_id', 'effective_date', 'change_reason']) }}
+
+),
+
 renamed as (
 
     select
@@ -40,7 +46,7 @@ renamed as (
         _batch_id,
         _loaded_at
 
-    from latest
+    from current_at_source
 
 )
 

@@ -12,6 +12,12 @@ latest as (
 
 ),
 
+current_at_source as (
+
+    {{ not_deleted_at_source('latest', 'hris__pay_bands', ['level', 'location', 'effective_date']) }}
+
+),
+
 renamed as (
 
     select
@@ -31,7 +37,7 @@ renamed as (
         _batch_id,
         _loaded_at
 
-    from latest
+    from current_at_source
 
 )
 

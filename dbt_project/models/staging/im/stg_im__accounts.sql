@@ -12,6 +12,12 @@ latest as (
 
 ),
 
+current_at_source as (
+
+    {{ not_deleted_at_source('latest', 'im__accounts', ['platform', 'account_id']) }}
+
+),
+
 renamed as (
 
     select
@@ -36,7 +42,7 @@ renamed as (
         _batch_id,
         _loaded_at
 
-    from latest
+    from current_at_source
 
 )
 

@@ -12,6 +12,12 @@ latest as (
 
 ),
 
+current_at_source as (
+
+    {{ not_deleted_at_source('latest', 'im__channels', ['platform', 'channel_id']) }}
+
+),
+
 renamed as (
 
     select
@@ -29,7 +35,7 @@ renamed as (
         _batch_id,
         _loaded_at
 
-    from latest
+    from current_at_source
 
 )
 
