@@ -15,7 +15,7 @@ from orchestration.assets.attrition import (
 )
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource
 from orchestration.assets.identity import person_crosswalk
-from orchestration.assets.ingestion import build_ingestion_assets
+from orchestration.assets.ingestion import SOURCE_DELETIONS, build_ingestion_assets
 from orchestration.assets.publishing import publishing_assets
 from orchestration.assets.quality import build_quality_checks, gated_assets
 from orchestration.assets.sentiment import comment_sentiment, message_sentiment
@@ -44,7 +44,7 @@ def build_definitions(settings: Settings) -> Definitions:
     check_keys = {spec.key for d in [*assets, *checks] for spec in d.check_specs}  # dbt tests included
     assets += publishing_assets(gated_assets(asset_keys, suites), check_keys)
     return Definitions(
-        assets=assets,
+        assets=[*assets, SOURCE_DELETIONS],
         asset_checks=checks,
         jobs=[ingestion_job, nightly_job, retrain_job],
         schedules=[nightly_schedule(settings), weekly_retrain_schedule(settings)],

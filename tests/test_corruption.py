@@ -67,7 +67,8 @@ def test_clean_generated_company_loads_completely(generated: Path, tmp_path: Pat
     for source_file, _, read, loaded, quarantined, _ in ledger:
         assert read == loaded + quarantined, source_file
     snapshot = _snapshot(settings)
-    empty = [t for t, n in snapshot.items() if n == 0 and t != "quarantine"]
+    # Closings of full snapshots appear only when a later export drops a key; a first load has none.
+    empty = [t for t, n in snapshot.items() if n == 0 and t not in ("quarantine", "source_deletions")]
     assert not empty, f"raw tables with no rows from the demo company: {empty}"
     # The generator's few deliberately malformed rows are quarantined, not more than ~1% of rows.
     total_read = sum(r[2] for r in ledger)

@@ -132,3 +132,9 @@ def test_the_hint_names_the_bad_batch_not_the_corrected_export_after_it(home, co
     assert failing == {bad: ["key_conflicts"]} and good not in failing
     listed = list_batches(con, "hris__employees").set_index("batch_id")
     assert listed.at[bad, "failing_checks"] == "key_conflicts" and listed.at[good, "failing_checks"] == ""
+
+
+def test_the_readme_lists_every_blocking_rule():
+    from expectations.blocking import readme_section, render
+
+    assert readme_section() == render(), "run: .venv/bin/python -m expectations.blocking (and paste into the README)"

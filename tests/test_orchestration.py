@@ -250,6 +250,33 @@ def test_a_bad_hris_batch_fails_the_gate_and_the_publication_stays_byte_for_byte
     assert _digest(settings.published) != before
 
 
+def test_an_export_with_a_broken_key_is_not_published_and_the_hint_names_its_batch(nightly_run, monkeypatch):
+    """The reliability report: 30% of an HRIS export's rows share one employee id, each with another person's
+    data. Uniqueness with `mostly` let it through; a key with conflicting versions now blocks."""
+    settings, _ = nightly_run
+    monkeypatch.setenv("TRM_HOME", str(settings.home))
+    before = _digest(settings.published)
+    latest = sorted((settings.landing / "hris").glob("employees*.csv"))[-1].read_bytes().decode("gb18030")
+    header, *rows = latest.strip().splitlines()
+    broken = [("E100001," + r.split(",", 1)[1]) if i % 10 < 3 else r for i, r in enumerate(rows)]
+    (settings.landing / "hris" / "employees_2025-09.csv").write_bytes(
+        ("\n".join([header, *broken]) + "\n").encode("gb18030"))
+    selection = [AssetKey(["raw", "hris__employees"]), AssetKey(["publish", "published_marts"])]
+    defs = build_definitions(settings)
+    result = defs.resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=selection)
+    assert not result.success and _digest(settings.published) == before
+    [failed] = [e for e in result.get_asset_check_evaluations() if not e.passed and e.severity.value == "ERROR"]
+    summary = failed.metadata["summary"].value
+    bad = _query(settings, "select batch_id from raw.ingestion_files "
+                           "where source_file = 'hris/employees_2025-09.csv'")[0][0]
+    assert "key_conflicts" in summary and f"Failing batch(es): {bad} (key_conflicts)" in summary
+    assert main(["batches", "--reject", bad, "--reason", "one employee id on 30% of the rows"]) == 0
+    fixed = defs.resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=selection)
+    assert fixed.success and fixed.asset_materializations_for_node("publish__published_marts")
+
+
 def test_a_mart_exposing_a_small_group_is_not_published(nightly_run):
     settings, _ = nightly_run
     before = _digest(settings.published)
