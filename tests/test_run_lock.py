@@ -140,3 +140,46 @@ def test_the_instance_queues_runs_one_at_a_time(tmp_path):
 
     with DagsterInstance.from_config(str(home)) as instance:
         assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for a reaper is dead)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
+def test_dbt_started_by_a_run_dies_with_it(tmp_path):
+    """kill -9 of a run used to leave its dbt child building the warehouse, holding DuckDB's lock against the next
+    run. Runs start dbt through trm-dbt, which the kernel kills with its parent."""
+    guard = Path(sys.executable).parent / "trm-dbt"
+    assert guard.exists(), "make install creates .venv/bin/trm-dbt"
+    dbt_dir = ROOT / "dbt_project"
+    code = textwrap.dedent(f"""
+        import subprocess, sys
+        child = subprocess.Popen([{str(guard)!r}, "parse", "--project-dir", {str(dbt_dir)!r}, "--profiles-dir",
+                                  {str(dbt_dir)!r}, "--target-path", {str(tmp_path / "target")!r}, "--log-path",
+                                  {str(tmp_path / "logs")!r}], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        print(child.pid, flush=True)
+        child.wait()
+    """)
+    env = {**os.environ, "TRM_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    parent = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)
+    child = int(parent.stdout.readline())
+    time.sleep(1.0)
+    assert _alive(child)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(child), "dbt outlived the run that started it"
+
+
+def test_runs_start_dbt_through_the_guard():
+    from orchestration.assets.dbt import dbt_resource
+
+    assert Path(dbt_resource().dbt_executable).name == "trm-dbt"

@@ -118,8 +118,10 @@ def build_dbt_assets() -> list:
 
 
 def dbt_resource() -> DbtCliResource:
-    # The dbt next to this interpreter, so `.venv/bin/trm` works without an activated virtualenv.
-    local = Path(sys.executable).parent / "dbt"
+    # The dbt next to this interpreter, so `.venv/bin/trm` works without an activated virtualenv, started through
+    # trm-dbt so that it dies with the run (no orphan dbt holding the warehouse after a kill -9).
+    guarded = Path(sys.executable).parent / "trm-dbt"
+    local = guarded if guarded.exists() else Path(sys.executable).parent / "dbt"
     return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR),
                           dbt_executable=str(local) if local.exists() else "dbt",
                           global_config_flags=["--no-use-colors"])
