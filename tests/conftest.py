@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -118,6 +119,12 @@ def nightly_run(tmp_path_factory):
     settings = Settings.for_home(home, landing=write_landing(home / "landing"), sensor_settle_seconds=0)
     result = build_definitions(settings).resolve_job_def("nightly").execute_in_process(
         instance=DagsterInstance.ephemeral(), raise_on_error=False,
-        run_config={"ops": {"ml__message_sentiment": {"config": {"im_text_retention_days": 100_000}}}})
+        run_config=FIRST_NIGHT_CONFIG)
+    if settings.published.exists():  # the uninterrupted night, to compare later runs on the same input with
+        shutil.copy(settings.published, home / "published_first_night.duckdb")
     return settings, result
+
+
+# The first night keeps IM text (a long retention); `trm run` reads the same from TRM_IM_TEXT_RETENTION_DAYS.
+FIRST_NIGHT_CONFIG = {"ops": {"ml__message_sentiment": {"config": {"im_text_retention_days": 100_000}}}}
 

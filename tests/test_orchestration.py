@@ -203,6 +203,43 @@ def test_the_nightly_run_ends_with_a_publication_reports_and_docs(nightly_run):
     assert "raw.hris__employees" in docs and "https://" not in docs
 
 
+def test_a_run_killed_mid_build_is_repaired_by_the_next_to_the_same_publication(nightly_run):
+    """kill -9 while dbt builds the marts, rerun: every published table equals the uninterrupted first night's
+    (same input). The killed run's dbt dies with it (trm-dbt), so the rerun never meets an orphan holding the
+    warehouse; the stale run lock is cleared."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import FIRST_NIGHT_CONFIG
+
+    from operations.compare import compare_databases
+
+    settings, _ = nightly_run
+    reference = settings.home / "published_first_night.duckdb"
+    env = {**os.environ, "TRM_HOME": str(settings.home), "DAGSTER_HOME": str(settings.home / "dagster-cli"),
+           "TRM_IM_TEXT_RETENTION_DAYS": "100000"}
+    log = settings.home / "killed_run.log"
+    with log.open("w") as handle:
+        run = subprocess.Popen([sys.executable, "-m", "orchestration.cli", "run"], cwd=Path(__file__).parents[1],
+                               env=env, stdout=handle, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 300
+    while "dbt_warehouse - Running dbt command" not in log.read_text() and time.monotonic() < deadline:
+        assert run.poll() is None, log.read_text()[-2000:]
+        time.sleep(0.5)
+    time.sleep(3)  # dbt is building intermediate models and marts
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    assert "dbt_warehouse - Finished dbt command" not in log.read_text()
+    result = build_definitions(settings).resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False, run_config=FIRST_NIGHT_CONFIG)
+    assert result.success
+    differences = compare_databases(reference, settings.published)
+    assert differences == [], "\n".join(map(str, differences))
+
+
 def test_a_bad_hris_batch_fails_the_gate_and_the_publication_stays_byte_for_byte(nightly_run, capsys,
                                                                                  monkeypatch):
     settings, _ = nightly_run
