@@ -121,7 +121,7 @@ def nightly_run(tmp_path_factory):
         instance=DagsterInstance.ephemeral(), raise_on_error=False,
         run_config=FIRST_NIGHT_CONFIG)
     if settings.published.exists():  # the uninterrupted night, to compare later runs on the same input with
-        shutil.copy(settings.published, home / "published_first_night.duckdb")
+        shutil.copy(settings.published, home / "reference_first_night.duckdb")
     return settings, result
 
 

@@ -218,7 +218,7 @@ def test_a_run_killed_mid_build_is_repaired_by_the_next_to_the_same_publication(
     from operations.compare import compare_databases
 
     settings, _ = nightly_run
-    reference = settings.home / "published_first_night.duckdb"
+    reference = settings.home / "reference_first_night.duckdb"
     env = {**os.environ, "TRM_HOME": str(settings.home), "DAGSTER_HOME": str(settings.home / "dagster-cli"),
            "TRM_IM_TEXT_RETENTION_DAYS": "100000"}
     log = settings.home / "killed_run.log"
