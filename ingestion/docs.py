@@ -17,9 +17,10 @@ Required columns are marked **bold**. Values of `pii: national_id` columns are s
 
 ## Nothing lost: every row of every file
 
-Every row of a file ends in the raw table or in `raw.quarantine` with the reason, whatever one row holds: a field
-longer than `TRM_MAX_FIELD_CHARS` (default 262,144 characters) quarantines its row only; a stray quote, a NUL or
-undecodable bytes reject the line they are on and reading resumes on the next line. The ledger
+Every row of a file ends in the raw table or in `raw.quarantine` with the reason, whatever one row holds: a value
+longer than `TRM_MAX_FIELD_CHARS` (default 262,144 characters) or holding control characters (binary bytes)
+quarantines its row only; a stray quote or undecodable bytes reject the line they are on and reading resumes on
+the next line. The ledger
 (`raw.ingestion_files`) records the rows *stored* per file; a file whose rows read differ from rows stored in raw
 plus quarantine is recorded `failed`, nothing of it is kept, and it is read again on the next run.
 

@@ -247,7 +247,7 @@ class EntityLoader:
             self._in_transaction(lambda: self._replace_failure(failure, item))
             item.read = None
             return failure
-        quarantine_oversize(item.read, self.max_field_chars)
+        quarantine_unreadable_values(item.read, self.max_field_chars)
         item.read.frame[SOURCE_FILE] = item.relative
         for reject in item.read.rejects:
             reject.source_file = item.relative
@@ -429,25 +429,36 @@ class _AccountingError(RuntimeError):
         self.errors = errors
 
 
-def quarantine_oversize(read: ReadResult, max_chars: int) -> None:
-    """Move rows holding a value longer than ``max_chars`` from the frame to the rejects (their row only)."""
+# C0 control characters other than tab, newline and carriage return: bytes of a binary file or a broken export,
+# never text a person typed. NUL in particular is cut or refused by some readers of the warehouse.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
+def quarantine_unreadable_values(read: ReadResult, max_chars: int) -> None:
+    """Move rows holding a value longer than ``max_chars``, or control characters (binary bytes), from the frame to
+    the rejects, each with the column(s) that caused it; the rest of the file loads."""
     frame = read.frame
-    columns = [c for c in frame.columns if c != ROW_NUMBER]
+    columns = [c for c in frame.columns if c != ROW_NUMBER and frame[c].dtype == object]
     if frame.empty or not columns:
         return
-    lengths = frame[columns].apply(lambda col: col.map(lambda v: len(v) if isinstance(v, str) else 0))
-    oversize = lengths.gt(max_chars).any(axis=1).to_numpy()
-    if not oversize.any():
+    problems: dict[int, list[str]] = {}
+    for column in columns:
+        text = frame[column].astype("string")
+        lengths = text.str.len()
+        for idx in frame.index[(lengths > max_chars).fillna(False).to_numpy()]:
+            problems.setdefault(idx, []).append(f"{column}: value too long ({int(lengths.at[idx]):,} characters; the "
+                                                f"limit is {max_chars:,}, setting TRM_MAX_FIELD_CHARS)")
+        for idx in frame.index[text.str.contains(_CONTROL, regex=True).fillna(False).to_numpy()]:
+            problems.setdefault(idx, []).append(f"{column}: holds control characters (binary bytes, not text)")
+    if not problems:
         return
-    for idx in frame.index[oversize]:
+    for idx, reasons in sorted(problems.items()):
         row = frame.loc[idx]
-        long = [f"{c} ({lengths.at[idx, c]:,} characters)" for c in columns if lengths.at[idx, c] > max_chars]
         record = {c: (v if not isinstance(v, str) or len(v) <= 200 else v[:200] + "…") for c, v in row.items()
                   if c != ROW_NUMBER}
-        read.rejects.append(Reject(int(row[ROW_NUMBER]), f"value too long: {', '.join(long)}; the limit is "
-                                   f"{max_chars:,} characters (setting TRM_MAX_FIELD_CHARS)",
+        read.rejects.append(Reject(int(row[ROW_NUMBER]), "; ".join(reasons),
                                    json.dumps(record, ensure_ascii=False, default=str)))
-    read.frame = frame[~oversize].reset_index(drop=True)
+    read.frame = frame[~frame.index.isin(list(problems))].reset_index(drop=True)
 
 
 def _chunks(items: list[_Pending]) -> list[list[_Pending]]:
