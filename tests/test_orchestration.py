@@ -204,9 +204,10 @@ def test_the_nightly_run_ends_with_a_publication_reports_and_docs(nightly_run):
 
 
 def test_a_run_killed_mid_build_is_repaired_by_the_next_to_the_same_publication(nightly_run):
-    """kill -9 while dbt builds the marts, rerun: every published table equals the uninterrupted first night's
-    (same input). The killed run's dbt dies with it (trm-dbt), so the rerun never meets an orphan holding the
-    warehouse; the stale run lock is cleared."""
+    """kill -9 while dbt builds, rerun: every published table equals the uninterrupted first night's (same input).
+    The killed run's dbt dies with it (trm-dbt), so the rerun never meets an orphan holding the warehouse; the
+    stale run lock is reported and cleared. (Killed during staging to keep the suite short; kills during identity
+    and during the marts build were measured on the 1k demo, docs/DECISIONLOG.md.)"""
     import os
     import signal
     import subprocess
@@ -226,15 +227,20 @@ def test_a_run_killed_mid_build_is_repaired_by_the_next_to_the_same_publication(
         run = subprocess.Popen([sys.executable, "-m", "orchestration.cli", "run"], cwd=Path(__file__).parents[1],
                                env=env, stdout=handle, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 300
-    while "dbt_warehouse - Running dbt command" not in log.read_text() and time.monotonic() < deadline:
+    while "dbt_staging - Running dbt command" not in log.read_text() and time.monotonic() < deadline:
         assert run.poll() is None, log.read_text()[-2000:]
         time.sleep(0.5)
-    time.sleep(3)  # dbt is building intermediate models and marts
+    time.sleep(4)  # dbt is building the staging views and running their tests
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
-    assert "dbt_warehouse - Finished dbt command" not in log.read_text()
-    result = build_definitions(settings).resolve_job_def("nightly").execute_in_process(
-        instance=DagsterInstance.ephemeral(), raise_on_error=False, run_config=FIRST_NIGHT_CONFIG)
+    assert "dbt_staging - Finished dbt command" not in log.read_text()
+    messages: list[str] = []
+    from operations.run_lock import run_lock
+
+    with run_lock(settings.home, "rerun", "nightly", wait_seconds=5, log=messages.append):
+        assert any("stale run lock" in m for m in messages)  # the dead run was seen, and nothing holds the lock
+        result = build_definitions(settings).resolve_job_def("nightly").execute_in_process(
+            instance=DagsterInstance.ephemeral(), raise_on_error=False, run_config=FIRST_NIGHT_CONFIG)
     assert result.success
     differences = compare_databases(reference, settings.published)
     assert differences == [], "\n".join(map(str, differences))
