@@ -10,8 +10,6 @@ the file and the column; the entity's other files still load.
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +18,8 @@ import duckdb
 import pandas as pd
 
 from ingestion.contracts import EntityContract
-from ingestion.limits import DEFAULT_MAX_FIELD_CHARS, QUARANTINE_RECORD_CHARS
+from ingestion.limits import DEFAULT_MAX_FIELD_CHARS
+from ingestion.load_reports import EntityReport, FileReport
 from ingestion.mapping import FileSpec, Mapping
 from ingestion.readers import (
     ROW_NUMBER,
@@ -34,41 +33,10 @@ from ingestion.readers import (
     read_parquet,
     read_xlsx,
 )
-from ingestion.snapshots import SnapshotReport, close_absent_keys
+from ingestion.row_guards import mask_ids, quarantine_unreadable_values, shorten
+from ingestion.snapshots import close_absent_keys
 from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
 from ingestion.warehouse import RAW_SCHEMA, ensure_entity_table, ensure_raw_schema, fetch_one
-
-_NATIONAL_ID = re.compile(r"\b\d{17}[\dXx]\b|\b\d{15}\b")
-
-
-@dataclass
-class FileReport:
-    source_file: str
-    status: str  # loaded | duplicate | unchanged | failed
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    error: str | None = None
-    duplicate_of: str | None = None
-    unmapped_columns: list[str] = field(default_factory=list)
-
-
-@dataclass
-class EntityReport:
-    entity: str
-    files: list[FileReport] = field(default_factory=list)
-    table_rows: int = 0
-    snapshot: SnapshotReport | None = None  # when the run loaded a full snapshot of the entity
-
-    def total(self, attribute: str) -> int:
-        return sum(getattr(f, attribute) for f in self.files)
-
-    @property
-    def failed(self) -> list[FileReport]:
-        return [f for f in self.files if f.status == "failed"]
-
-    def count(self, status: str) -> int:
-        return sum(1 for f in self.files if f.status == status)
 
 
 def content_hash(path: Path) -> str:
@@ -90,16 +58,6 @@ def read_file(path: Path, spec: FileSpec) -> ReadResult:
     if fmt == "ndjson":
         return read_ndjson(path, spec.explode)
     return read_parquet(path)
-
-
-def _mask_ids(text: str) -> str:
-    return _NATIONAL_ID.sub("***", text)
-
-
-def _shorten(text: str) -> str:
-    if len(text) <= QUARANTINE_RECORD_CHARS:
-        return text
-    return text[:QUARANTINE_RECORD_CHARS] + f"… [cut: {len(text):,} characters]"
 
 
 @dataclass
@@ -388,7 +346,7 @@ class EntityLoader:
                 "source_file": [r.source_file for r in rejects],
                 "row_number": pd.array([r.row_number for r in rejects], dtype="Int64"),
                 "reason": [r.reason for r in rejects],
-                "raw_record": [_shorten(_mask_ids(r.raw_record) if has_pii else r.raw_record) for r in rejects],
+                "raw_record": [shorten(mask_ids(r.raw_record) if has_pii else r.raw_record) for r in rejects],
                 "batch_id": [batch_ids[r.source_file] for r in rejects],
             }
         )
@@ -427,38 +385,6 @@ class _AccountingError(RuntimeError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
-
-
-# C0 control characters other than tab, newline and carriage return: bytes of a binary file or a broken export,
-# never text a person typed. NUL in particular is cut or refused by some readers of the warehouse.
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-
-
-def quarantine_unreadable_values(read: ReadResult, max_chars: int) -> None:
-    """Move rows holding a value longer than ``max_chars``, or control characters (binary bytes), from the frame to
-    the rejects, each with the column(s) that caused it; the rest of the file loads."""
-    frame = read.frame
-    columns = [c for c in frame.columns if c != ROW_NUMBER and frame[c].dtype == object]
-    if frame.empty or not columns:
-        return
-    problems: dict[int, list[str]] = {}
-    for column in columns:
-        text = frame[column].astype("string")
-        lengths = text.str.len()
-        for idx in frame.index[(lengths > max_chars).fillna(False).to_numpy()]:
-            problems.setdefault(idx, []).append(f"{column}: value too long ({int(lengths.at[idx]):,} characters; the "
-                                                f"limit is {max_chars:,}, setting TRM_MAX_FIELD_CHARS)")
-        for idx in frame.index[text.str.contains(_CONTROL, regex=True).fillna(False).to_numpy()]:
-            problems.setdefault(idx, []).append(f"{column}: holds control characters (binary bytes, not text)")
-    if not problems:
-        return
-    for idx, reasons in sorted(problems.items()):
-        row = frame.loc[idx]
-        record = {c: (v if not isinstance(v, str) or len(v) <= 200 else v[:200] + "…") for c, v in row.items()
-                  if c != ROW_NUMBER}
-        read.rejects.append(Reject(int(row[ROW_NUMBER]), "; ".join(reasons),
-                                   json.dumps(record, ensure_ascii=False, default=str)))
-    read.frame = frame[~frame.index.isin(list(problems))].reset_index(drop=True)
 
 
 def _chunks(items: list[_Pending]) -> list[list[_Pending]]:

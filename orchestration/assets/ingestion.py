@@ -18,7 +18,8 @@ from dagster import (
 )
 
 from ingestion.contracts import EntityContract
-from ingestion.loader import EntityReport, load_entity
+from ingestion.load_reports import EntityReport
+from ingestion.loader import load_entity
 from ingestion.warehouse import RAW_SCHEMA, fetch_one
 from orchestration.resources import TRMResource
 
