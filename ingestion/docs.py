@@ -29,8 +29,10 @@ plus quarantine is recorded `failed`, nothing of it is kept, and it is read agai
 Each entity declares how its exports behave (`load:` in the contract, overridable per file spec in the mapping,
 e.g. daily delta files of an entity that also sends monthly full exports):
 
-- **`full_snapshot`**: every export holds every current record. The files of the entity that one run loads form
-  the snapshot (send a split export whole, all parts in the same drop). When a snapshot is *complete*, every key
+- **`full_snapshot`**: every export holds every current record. The files of one mapping file spec that one run
+  loads form the snapshot (send a split export whole, all parts in the same drop); it speaks for the records of
+  its own spec's files and of the entity's incremental files, not for another full-snapshot spec's (two
+  subsidiaries' HRIS exports, or Slack and WeCom account lists, close only their own records). When a snapshot is *complete*, every key
   the warehouse holds for the entity but the snapshot does not is **closed**: a row in `raw.source_deletions`
   (entity, key, run, `deleted_on`); staging leaves closed keys out, so marts stop counting them. Raw rows stay
   (raw is append-only); a later export holding the key again reopens it. A snapshot is *incomplete*, and closes

@@ -24,7 +24,13 @@ class EntityReport:
     entity: str
     files: list[FileReport] = field(default_factory=list)
     table_rows: int = 0
-    snapshot: SnapshotReport | None = None  # when the run loaded a full snapshot of the entity
+    # One per full-snapshot file spec whose files this run loaded (usually one: the entity's export).
+    snapshots: list[SnapshotReport] = field(default_factory=list)
+
+    @property
+    def snapshot(self) -> SnapshotReport | None:
+        """The run's snapshot when it loaded exactly one (the usual case), else None."""
+        return self.snapshots[0] if len(self.snapshots) == 1 else None
 
     def total(self, attribute: str) -> int:
         return sum(getattr(f, attribute) for f in self.files)

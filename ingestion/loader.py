@@ -34,7 +34,7 @@ from ingestion.readers import (
     read_xlsx,
 )
 from ingestion.row_guards import mask_ids, quarantine_unreadable_values, shorten
-from ingestion.snapshots import close_absent_keys
+from ingestion.snapshots import SnapshotParts, close_absent_keys
 from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
 from ingestion.warehouse import RAW_SCHEMA, ensure_entity_table, ensure_raw_schema, fetch_one
 
@@ -95,10 +95,7 @@ class EntityLoader:
         self.max_field_chars = max_field_chars
         # What this run's full-snapshot files brought: their batches, the keys of their quarantined rows, how many
         # quarantined rows had no readable key, and the snapshot files that failed (see ingestion/snapshots.py).
-        self._snapshot_batches: list[str] = []
-        self._snapshot_reject_keys: list[tuple] = []
-        self._snapshot_keyless = 0
-        self._snapshot_failed: list[str] = []
+        self._snapshots: dict[int, SnapshotParts] = {}  # per full-snapshot file spec (its index in the mapping)
         self.con = con
         self.contract = contract
         self.mapping = mapping
@@ -140,16 +137,34 @@ class EntityLoader:
             pending.append(_Pending(path, spec, relative, digest, batch_id, started))
         for chunk in _chunks(pending):
             report.files.extend(self._load_chunk(chunk))
-        if self._snapshot_batches:
-            report.snapshot = close_absent_keys(self.con, self.contract, self.run_id, self._snapshot_batches,
-                                                self._snapshot_reject_keys, self._snapshot_keyless,
-                                                self._snapshot_failed)
-            snap = report.snapshot
+        for index, parts in sorted(self._snapshots.items()):
+            if not parts.batches:
+                continue
+            snap = close_absent_keys(self.con, self.contract, self.run_id, parts.batches, parts.reject_keys,
+                                     parts.keyless, parts.failed, self._files_in_scope(index))
+            report.snapshots.append(snap)
             self.log(f"full snapshot of {self.contract.name}: {snap.keys_present:,} keys, {snap.keys_closed:,} closed "
                      f"as deleted at the source" if snap.complete else f"full snapshot of {self.contract.name}: "
                      f"{snap.note}")
         report.table_rows = fetch_one(self.con, f"select count(*) from {RAW_SCHEMA}.{self.contract.name}")[0]
         return report
+
+    def _spec_index(self, spec: FileSpec) -> int:
+        return self.mapping.specs[self.contract.name].index(spec)
+
+    def _files_in_scope(self, index: int) -> list[str]:
+        """The loaded files whose keys a snapshot of file spec ``index`` may close: its own files and the entity's
+        incremental (delta) files, not the files of another full-snapshot spec (a Slack user list says nothing
+        about WeCom accounts)."""
+        files = [f for (f,) in self.con.execute(
+            f"select distinct source_file from {RAW_SCHEMA}.ingestion_files where entity = ? and status = 'loaded'",
+            [self.contract.name]).fetchall()]
+        scoped = []
+        for relative in files:
+            spec = self.mapping.spec_for(self.contract.name, relative)
+            if spec is None or spec.load != "full_snapshot" or self._spec_index(spec) == index:
+                scoped.append(relative)
+        return scoped
 
     def _resent_snapshot(self, spec: FileSpec, relative: str, digest: str, previous: tuple[str, str] | None,
                          seen_now: dict[str, str]) -> str | None:
@@ -245,13 +260,14 @@ class EntityLoader:
         for item in chunk:
             if item.spec.load != "full_snapshot":
                 continue
+            parts = self._snapshots.setdefault(self._spec_index(item.spec), SnapshotParts())
             if any(f.source_file == item.relative for f in failures):
-                self._snapshot_failed.append(item.relative)
+                parts.failed.append(item.relative)
             elif any(r.source_file == item.relative for r in reports):
-                self._snapshot_batches.append(item.batch_id)
+                parts.batches.append(item.batch_id)
                 keys = [r.key for r in rejects if r.source_file == item.relative]
-                self._snapshot_reject_keys += [k for k in keys if k is not None]
-                self._snapshot_keyless += sum(k is None for k in keys)
+                parts.reject_keys += [k for k in keys if k is not None]
+                parts.keyless += sum(k is None for k in keys)
         for report in reports:
             self.log(f"{report.source_file}: read {report.rows_read}, loaded {report.rows_loaded}, "
                      f"quarantined {report.rows_quarantined}")

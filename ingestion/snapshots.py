@@ -13,13 +13,23 @@ in ``raw.source_snapshots``. Keys of rows quarantined with a readable key count 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
 from ingestion.contracts import DUCKDB_TYPES, EntityContract
 from ingestion.warehouse import DELETIONS, RAW_SCHEMA, SNAPSHOTS
+
+
+@dataclass
+class SnapshotParts:
+    """What one run's files of one full-snapshot file spec brought, collected while they load."""
+
+    batches: list[str] = field(default_factory=list)
+    reject_keys: list[tuple] = field(default_factory=list)  # keys of quarantined rows (present in the export)
+    keyless: int = 0  # quarantined rows without a readable key
+    failed: list[str] = field(default_factory=list)  # files of the snapshot that could not be loaded
 
 
 @dataclass(frozen=True)
@@ -38,8 +48,11 @@ def record_key_sql(columns: tuple[str, ...] | list[str], alias: str | None = Non
 
 def close_absent_keys(con: duckdb.DuckDBPyConnection, contract: EntityContract, run_id: str | None,
                       batch_ids: list[str], reject_keys: list[tuple], keyless_rejects: int,
-                      failed_files: list[str]) -> SnapshotReport:
-    """Close the keys the latest snapshot (``batch_ids``, loaded by this run) no longer holds, in one transaction."""
+                      failed_files: list[str], scope_files: list[str] | None = None) -> SnapshotReport:
+    """Close the keys the latest snapshot (``batch_ids``, loaded by this run) no longer holds, in one transaction.
+
+    ``scope_files``: the loaded files whose keys the snapshot speaks for (default: all of the entity's); keys last
+    seen only in other files are left alone."""
     keys = contract.primary_key
     key = record_key_sql(keys)
     table = f"{RAW_SCHEMA}.{contract.name}"
@@ -65,10 +78,11 @@ def close_absent_keys(con: duckdb.DuckDBPyConnection, contract: EntityContract, 
                 typed = ", ".join(f'cast("{c}" as {DUCKDB_TYPES[contract.column(c).type]}) as "{c}"' for c in keys)
                 con.register("_snapshot_rejects", frame)
                 quarantined = f"union select {record_key_sql(keys, 'q')} from (select {typed} from _snapshot_rejects) as q"
+            scope = "" if scope_files is None else "and _source_file in (select unnest(?::varchar[]))"
             current = f"""
                 with seen as (
                     select {key} as record_key, max(_loaded_at) as last_seen from {table}
-                    where _batch_id not in {batches} group by 1),
+                    where _batch_id not in {batches} {scope} group by 1),
                 closings as (
                     select record_key, max(closed_at) as closed_at from {DELETIONS} where entity = ? group by 1),
                 open_keys as (
@@ -80,7 +94,9 @@ def close_absent_keys(con: duckdb.DuckDBPyConnection, contract: EntityContract, 
             closed = con.execute(f"""insert into {DELETIONS}
                                      select ?, record_key, ?, cast(now() at time zone 'UTC' as date), now()
                                      from ({current}) as absent""",
-                                 [contract.name, run_id or "", batch_ids, contract.name, batch_ids]).fetchall()[0][0]
+                                 [contract.name, run_id or "", batch_ids,
+                                  *([] if scope_files is None else [scope_files]), contract.name,
+                                  batch_ids]).fetchall()[0][0]
             if frame is not None:
                 con.unregister("_snapshot_rejects")
         con.execute(f"insert into {SNAPSHOTS} values (?, ?, ?, ?, ?, ?, ?, ?, now())",

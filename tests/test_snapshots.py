@@ -103,3 +103,19 @@ def test_files_the_mapping_declares_incremental_close_nothing(con, tmp_path, con
     assert report.snapshot is None and _closed(con) == []
     report = _load(con, tmp_path, contracts, mapping, "employees_full_2.csv", _export(["E1", "E2", "E4"]), "r3")
     assert _closed(con) == ["E3"]
+
+
+def test_a_snapshot_closes_only_what_its_own_export_covers(con, tmp_path, contracts):
+    """Two full exports of one entity (two subsidiaries' HRIS, or Slack and WeCom account lists): a new export of
+    one says nothing about the other's records."""
+    spec = yaml.safe_load(DEFAULT_MAPPING.read_text(encoding="utf-8"))
+    spec["hris__employees"] = [{"files": ["hris/employees_sz*.csv"]}, {"files": ["hris/employees_sh*.csv"]}]
+    path = tmp_path / "mapping.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    mapping = load_mapping(path, contracts)
+    (tmp_path / "landing" / "hris" / "employees_sh_1.csv").write_text(_export(["S1", "S2"]))
+    report = _load(con, tmp_path, contracts, mapping, "employees_sz_1.csv", _export(["E1", "E2"]), "r1")
+    assert len(report.snapshots) == 2 and _closed(con) == []
+    report = _load(con, tmp_path, contracts, mapping, "employees_sz_2.csv", _export(["E1"]), "r2")
+    assert report.snapshot.keys_closed == 1 and _closed(con) == ["E2"]
+    assert _current(con) == {"E1", "S1", "S2"}
