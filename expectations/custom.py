@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import statistics
 from typing import Any
 
 import duckdb
@@ -210,8 +211,7 @@ def volume_drop(con: duckdb.DuckDBPyConnection, suite: Suite, check: Check, batc
     if not previous:
         return _outcome(suite, check, True, f"{current:,} rows loaded: no earlier load to compare with",
                         observed_value={"rows": int(current)})
-    baseline = float(sorted(previous)[len(previous) // 2]) if len(previous) % 2 else \
-        (sorted(previous)[len(previous) // 2 - 1] + sorted(previous)[len(previous) // 2]) / 2
+    baseline = float(statistics.median(previous))
     drop = 0.0 if baseline <= 0 else max(0.0, 1 - float(current) / baseline)
     ok = drop <= max_drop + 1e-12
     message = (f"{current:,} rows loaded against a median of {baseline:,.0f} over the {len(previous)} load(s) "

@@ -174,21 +174,16 @@ class EntityLoader:
         and then restored, so today's file equals last week's) must load again, or the keys closed in between would
         stay closed. Unchanged (equal to the latest load of the same file), copied within one run, or rejected
         content is still skipped."""
-        if spec.load != "full_snapshot" or previous is None or previous[0] == "rejected" or digest in seen_now:
+        if spec.load != "full_snapshot" or previous is None or digest in seen_now:
             return None
-        if fetch_one(self.con, f"select count(*) from {RAW_SCHEMA}.ingestion_files where entity = ? and "
-                               "content_hash = ? and status = 'rejected'", [self.contract.name, digest])[0]:
-            return None
-        latest_here = fetch_one(self.con, f"""select content_hash from {RAW_SCHEMA}.ingestion_files
-                                              where entity = ? and source_file = ? and status = 'loaded'
-                                              order by finished_at desc limit 1""", [self.contract.name, relative])
-        latest_anywhere = fetch_one(self.con, f"""select content_hash from {RAW_SCHEMA}.ingestion_files
-                                                  where entity = ? and status = 'loaded' and rows_loaded > 0
-                                                  order by finished_at desc limit 1""", [self.contract.name])
-        if (latest_here and latest_here[0] == digest) or (latest_anywhere and latest_anywhere[0] == digest):
-            return None  # nothing changed since the latest snapshot
-        loads = fetch_one(self.con, f"select count(*) from {RAW_SCHEMA}.ingestion_files where entity = ? and "
-                                    "content_hash = ? and status = 'loaded'", [self.contract.name, digest])[0]
+        rejected, loads, latest_here, latest_anywhere = fetch_one(self.con, f"""
+            select count(*) filter (where content_hash = ? and status = 'rejected'),
+                   count(*) filter (where content_hash = ? and status = 'loaded'),
+                   arg_max(content_hash, finished_at) filter (where source_file = ? and status = 'loaded'),
+                   arg_max(content_hash, finished_at) filter (where status = 'loaded' and rows_loaded > 0)
+            from {RAW_SCHEMA}.ingestion_files where entity = ?""", [digest, digest, relative, self.contract.name])
+        if rejected or digest in (latest_here, latest_anywhere):
+            return None  # rejected content stays out; unchanged since the latest snapshot: nothing to do
         return f"{self.contract.name}-{digest[:16]}-r{loads}"
 
     def _previous(self, relative: str, digest: str) -> tuple[str, str] | None:
