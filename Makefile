@@ -49,7 +49,7 @@ test: install
 	$(BIN)/python -m pytest
 
 ui: install
-	@$(BIN)/python -c "from orchestration.cli import ensure_dagster_home; from pathlib import Path; ensure_dagster_home(Path('$(DAGSTER_HOME)'))"
+	@$(BIN)/python -c "from operations.dagster_home import ensure_dagster_home; from pathlib import Path; ensure_dagster_home(Path('$(DAGSTER_HOME)'))"
 	$(BIN)/dagster dev -w workspace.yaml
 
 lint: install

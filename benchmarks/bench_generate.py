@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingestion.demo.generate import generate_company
+from demo_company.generate import generate_company
 
 
 def main() -> None:

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from demo_company.generate import generate_company
 from ingestion.contracts import load_contracts
-from ingestion.demo.generate import generate_company
 from ingestion.loader import load_entity
 from ingestion.mapping import load_mapping
 from ingestion.warehouse import connect

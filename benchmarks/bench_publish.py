@@ -68,8 +68,8 @@ out.write_text(json.dumps(reads))
 
 def _time_pieces(home: Path, repeat: int) -> None:
     from expectations.privacy import KnownIdentifiers, dbt_group_size_columns, scan_privacy
-    from orchestration.assets.dbt import ensure_manifest
-    from orchestration.publish import PublicationRecord, bi_tables, publish
+    from operations.dbt_project import ensure_manifest
+    from publication.publish import PublicationRecord, bi_tables, publish
 
     warehouse = home / "warehouse.duckdb"
     tables = bi_tables(ensure_manifest())

@@ -11,8 +11,8 @@ override, and the acceptance is recorded in ``audit.batch_overrides``.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import getpass
+from collections.abc import Callable
 
 import duckdb
 
@@ -60,11 +60,19 @@ def _units(con: duckdb.DuckDBPyConnection, sql: str) -> list[list[str]]:
     return units
 
 
-def attribute_failures(con: duckdb.DuckDBPyConnection, suite: Suite, result: SuiteResult, sql: str, run_id: str,
-                       reference_date: dt.date) -> dict[str, list[str]]:
+def latest_load_batches_sql(entity: str) -> str:
+    """The batches of the entity's latest ingestion run that loaded rows (``entity`` is [A-Za-z0-9_]+, checked
+    when the suite was loaded)."""
+    return (f"select batch_id from raw.ingestion_files where entity = '{entity}' and status = 'loaded' "
+            f"and run_id = (select run_id from raw.ingestion_files where entity = '{entity}' and status = 'loaded' "
+            f"and rows_loaded > 0 order by finished_at desc limit 1)")
+
+
+def attribute_failures(con: duckdb.DuckDBPyConnection, suite: Suite, result: SuiteResult, sql: str,
+                       rerun: Callable[[Suite, list[str]], SuiteResult]) -> dict[str, list[str]]:
     """Blocking check name -> the batches whose rows make it fail. A failure that no batch shows on its own (a key
-    repeated across two batches) belongs to every batch in the scope."""
-    from expectations.engine import latest_load_batches_sql, run_suite
+    repeated across two batches) belongs to every batch in the scope. ``rerun(suite, batches)`` validates a
+    subset of the suite's checks on those batches' rows only (the engine's run_suite)."""
 
     failing = [o.name for o in result.blocking_failures]
     units = _units(con, sql)
@@ -81,7 +89,7 @@ def attribute_failures(con: duckdb.DuckDBPyConnection, suite: Suite, result: Sui
                                                     and c.name not in by_load])
     if per_batch.checks:
         for unit in units:
-            for outcome in run_suite(con, per_batch, run_id, reference_date, batch_ids=unit).blocking_failures:
+            for outcome in rerun(per_batch, unit).blocking_failures:
                 traced[outcome.name] += unit
     return {name: batches or everything for name, batches in traced.items()}
 
@@ -144,7 +152,7 @@ def accept_batch(con: duckdb.DuckDBPyConnection, batch_id: str, check_name: str,
     if not row:
         raise OverrideError(f"no loaded batch {batch_id!r} (list them: trm batches)")
     entity = row[0][0]
-    from expectations.engine import load_suites
+    from expectations.catalog import load_suites
 
     known = sorted({c.name for suite in load_suites() if suite.table == f"raw.{entity}"
                     for c in suite.checks if c.severity == "blocking" and c.name})

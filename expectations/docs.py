@@ -65,7 +65,8 @@ def _gx_site(results: list[SuiteResult], site_dir: Path) -> dict[tuple[str, str]
     )
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    from expectations.gx_runner import context_config, quiet_gx
+    from expectations.gx_runner import context_config
+    from expectations.gx_setup import quiet_gx
 
     quiet_gx()
     context = gx.get_context(project_config=context_config(str(site_dir)), mode="ephemeral")

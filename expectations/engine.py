@@ -19,37 +19,14 @@ import duckdb
 import pandas as pd
 
 from expectations import custom
-from expectations.batches import BLOCKED_BATCHES
+from expectations.batches import BLOCKED_BATCHES, latest_load_batches_sql
+from expectations.catalog import load_suites, suites_for_table
 from expectations.results import ExpectationOutcome, SuiteResult
-from expectations.suites import Check, Suite, SuiteConfigError, load_suite_files
+from expectations.suites import Check, Suite, SuiteConfigError
 from ingestion.warehouse import sql_literal
 
 __all__ = ["ExpectationOutcome", "Suite", "SuiteConfigError", "SuiteResult", "load_suites", "render_data_docs",
            "run_suite", "run_suites", "suites_for_table"]
-
-_cache: dict[tuple[str, ...], list[Suite]] = {}
-
-
-def load_suites(paths: list[Path] | list[str] | None = None) -> list[Suite]:
-    """All suites of the YAML files (default: every file under expectations/suites, plus the rules every raw
-    table takes from its contract: expectations/contract_checks.py), validated.
-
-    Raises SuiteConfigError naming the file, suite and entry on an unknown key, expectation type or kwarg.
-    """
-    if paths:
-        return load_suite_files([Path(p) for p in paths])
-    from expectations.contract_checks import with_contract_checks
-
-    return with_contract_checks(load_suite_files(None))
-
-
-def suites_for_table(table: str, suites: list[Suite] | None = None) -> list[Suite]:
-    """Suites validating ``table`` ('schema.table'; a bare name means schema main, where dbt builds marts)."""
-    wanted = table if "." in table else f"main.{table}"
-    if suites is None:
-        suites = _cache.setdefault(("default",), load_suites())
-    return [s for s in suites if s.table == wanted]
-
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
     return con.execute(sql, params or []).fetchall()
@@ -60,14 +37,6 @@ def _column_types(con: duckdb.DuckDBPyConnection, suite: Suite) -> dict[str, str
                            "and table_name = ?", [suite.schema_name, suite.table_name]))
 
 
-
-
-def latest_load_batches_sql(entity: str) -> str:
-    """The batches of the entity's latest ingestion run that loaded rows (``entity`` is [A-Za-z0-9_]+, checked
-    when the suite was loaded)."""
-    return (f"select batch_id from raw.ingestion_files where entity = '{entity}' and status = 'loaded' "
-            f"and run_id = (select run_id from raw.ingestion_files where entity = '{entity}' and status = 'loaded' "
-            f"and rows_loaded > 0 order by finished_at desc limit 1)")
 
 
 def _latest_load_filter(con: duckdb.DuckDBPyConnection, suite: Suite, columns: dict[str, str]) -> str | None:
@@ -193,8 +162,10 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str,
     if batch_ids is None and suite.scope == "latest_load" and result.blocking_failures and "_batch_id" in types:
         from expectations.batches import apply_overrides, attribute_failures
 
-        result = dataclasses.replace(result, failing_batches=attribute_failures(con, suite, result, sql, run_id,
-                                                                                reference_date))
+        def rerun(subset: Suite, batches: list[str]) -> SuiteResult:
+            return run_suite(con, subset, run_id, reference_date, batch_ids=batches)
+
+        result = dataclasses.replace(result, failing_batches=attribute_failures(con, suite, result, sql, rerun))
         result = apply_overrides(con, suite, result)
         result = dataclasses.replace(result, duration_seconds=round(time.perf_counter() - started, 3))
     return result

@@ -7,14 +7,13 @@ ExpectationSuite is built fresh each run without being added to the context, so 
 
 from __future__ import annotations
 
-import logging
-import os
 import threading
 import warnings
 from typing import Any
 
 import pandas as pd
 
+from expectations.gx_setup import quiet_gx
 from expectations.results import (
     MAX_SAMPLE_ROWS,
     ExpectationOutcome,
@@ -31,13 +30,6 @@ PARTIAL_UNEXPECTED = 20  # row positions GX returns per failed expectation; the 
 _SEVERITY = {"blocking": "critical", "warning": "warning"}
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
-
-
-def quiet_gx() -> None:
-    """GX logs INFO/WARNING chatter per validation; analytics must never try the network."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    for name in ("great_expectations", "great_expectations.data_context", "great_expectations.expectations"):
-        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def context_config(data_docs_dir: str | None = None):

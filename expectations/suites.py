@@ -108,7 +108,7 @@ def _suggest(word: str, options: list[str] | set[str]) -> str:
 
 def _gx_lookup(name: str) -> tuple[Any, list[str]]:
     """The GX expectation class registered under a snake_case name (or None), and all registered names."""
-    from expectations.gx_runner import quiet_gx
+    from expectations.gx_setup import quiet_gx
 
     quiet_gx()
     import great_expectations.expectations  # noqa: F401  (registers the core expectations)

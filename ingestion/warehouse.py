@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -83,6 +85,16 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute("set TimeZone = 'UTC'")  # row hashes and loaded_at must not depend on the machine's zone
     return con
+
+
+@contextmanager
+def opened(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse at ``path`` for the length of a ``with`` block (closed even on error)."""
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:

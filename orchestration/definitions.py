@@ -7,6 +7,7 @@ from dagster import Definitions, in_process_executor
 from expectations.engine import load_suites
 from ingestion.contracts import load_contracts
 from ingestion.mapping import load_mapping
+from operations.settings import Settings
 from orchestration.assets.attrition import (
     attrition_drift,
     attrition_features,
@@ -19,17 +20,10 @@ from orchestration.assets.ingestion import SOURCE_DELETIONS, build_ingestion_ass
 from orchestration.assets.publishing import publishing_assets
 from orchestration.assets.quality import build_quality_checks, gated_assets
 from orchestration.assets.sentiment import comment_sentiment, message_sentiment
-from orchestration.jobs import (
-    ingestion_job,
-    landing_sensor,
-    nightly_job,
-    nightly_schedule,
-    retrain_job,
-    weekly_retrain_schedule,
-)
-from orchestration.notify import failure_notification_sensor
+from orchestration.jobs import ingestion_job, nightly_job, retrain_job
 from orchestration.resources import TRMResource
-from orchestration.settings import Settings
+from orchestration.schedules import nightly_schedule, weekly_retrain_schedule
+from orchestration.sensors import failure_notification_sensor, landing_sensor
 
 
 def build_definitions(settings: Settings) -> Definitions:

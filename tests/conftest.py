@@ -42,6 +42,16 @@ def shared_sentiment_model(tmp_path_factory):
     yield
 
 
+def settings_for(home: Path, **overrides):
+    """Settings rooted at ``home`` that share the session's trained sentiment model (shared_sentiment_model)."""
+    import os
+
+    from operations.settings import Settings
+
+    overrides.setdefault("sentiment_model_dir", Path(os.environ["TRM_SENTIMENT_MODEL_DIR"]))
+    return Settings.for_home(home, **overrides)
+
+
 @pytest.fixture(scope="session")
 def contracts():
     return load_contracts()
@@ -122,8 +132,8 @@ def nightly_run(tmp_path_factory):
     """
     from dagster import DagsterInstance
 
+    from operations.settings import Settings
     from orchestration.definitions import build_definitions
-    from orchestration.settings import Settings
 
     home = tmp_path_factory.mktemp("nightly")
     settings = Settings.for_home(home, landing=write_landing(home / "landing"), sensor_settle_seconds=0)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
 import duckdb
+import yaml
 
 from ingestion.contracts import load_contracts
 from ingestion.loader import load_entity
 from ingestion.mapping import load_mapping
 from ingestion.warehouse import connect
+from operations.settings import Settings
 
 DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 
@@ -22,6 +25,8 @@ def dbt(args: list[str], tmp: Path):
 
     common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
               "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
+    if args and args[0] not in ("deps", "clean", "debug"):
+        args = with_settings_vars(args, Settings.for_home(tmp))
     if args and args[0] == "build":
         # Tests build a subset: a test that also reads a model outside it (a reconciliation between two marts)
         # runs only when that model is built too.
@@ -29,10 +34,21 @@ def dbt(args: list[str], tmp: Path):
     return dbtRunner().invoke([*args, *common])
 
 
+def with_settings_vars(args: list[str], settings: Settings) -> list[str]:
+    """``args`` with the settings' dbt vars, as the nightly passes them; a test's own --vars are merged on top."""
+    args = list(args)
+    merged = settings.dbt_vars()
+    if "--vars" in args:
+        at = args.index("--vars")
+        merged.update(yaml.safe_load(args[at + 1]) or {})
+        del args[at:at + 2]
+    return [*args, "--vars", json.dumps(merged, sort_keys=True, default=str)]
+
+
 def load_generated_company(tmp: Path, employees: int, seed: int, as_of: dt.date, attendance_days: int,
                            im_days: int) -> Path:
     """Generate a demo company into ``tmp/landing`` and ingest every entity; returns the warehouse path."""
-    from ingestion.demo.generate import generate_company
+    from demo_company.generate import generate_company
 
     path = tmp / "warehouse.duckdb"
     generate_company(tmp / "landing", employees=employees, seed=seed, as_of=as_of,
@@ -50,7 +66,7 @@ def load_generated_company(tmp: Path, employees: int, seed: int, as_of: dt.date,
 
 def write_crosswalk(path: Path) -> None:
     """identity.person_crosswalk exactly as the Dagster identity asset writes it (needs staging built)."""
-    from orchestration.assets.identity import resolve_people
+    from ml.identity.warehouse import resolve_people
 
     con = duckdb.connect(str(path))
     try:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main as trm
 from ingestion.batches import BatchError, list_batches, reject_batch
 from ingestion.loader import load_entity
 from ingestion.warehouse import connect
-from orchestration.cli import main as trm
 
 KEY = b"test-key"
 BAD = ("工号,姓名,入职日期,离职日期\n"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance
 
-from ingestion.demo.generate import generate_company
+from demo_company.generate import generate_company
 from ingestion.warehouse import connect
+from operations.settings import Settings
 from orchestration.definitions import build_definitions
-from orchestration.settings import Settings
 
 
 @pytest.fixture(scope="module")

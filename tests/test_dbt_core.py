@@ -214,7 +214,7 @@ def test_surveys_keep_anonymous_respondents_anonymous(db):
 
 
 def test_analyst_questions_through_trm_sql(warehouse, db, capsys, monkeypatch):
-    from orchestration.cli import main
+    from cli.main import main
 
     stages_sql, history_sql, funnel_sql = _readme_queries()
     monkeypatch.setenv("TRM_WAREHOUSE", str(warehouse["path"]))

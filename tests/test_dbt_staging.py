@@ -45,7 +45,7 @@ def _dbt(args: list[str], tmp: Path):
 def _write_landing(landing: Path) -> str:
     """A small demo company; the hand-written conftest landing if the generator is unavailable."""
     try:
-        from ingestion.demo.generate import generate_company
+        from demo_company.generate import generate_company
     except ImportError:
         from conftest import write_landing
 

@@ -1,4 +1,4 @@
-"""Tests for the demo name and text banks (ingestion.demo.name_bank / text_bank)."""
+"""Tests for the demo name and text banks (demo_company.name_bank / text_bank)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingestion.demo.name_bank import CHINESE_GIVEN_CHARS, CHINESE_SURNAMES, sample_names
-from ingestion.demo.text_bank import TOPICS, render_texts
+from demo_company.name_bank import CHINESE_GIVEN_CHARS, CHINESE_SURNAMES, sample_names
+from demo_company.text_bank import TOPICS, render_texts
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HANZI_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")

@@ -13,9 +13,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from demo_company.config import GeneratorConfig
+from demo_company.generate import generate, generate_company
 from ingestion.contracts import load_contracts
-from ingestion.demo.config import GeneratorConfig
-from ingestion.demo.generate import generate, generate_company
 from ingestion.loader import load_entity
 from ingestion.mapping import load_mapping
 
@@ -279,7 +279,7 @@ def test_exit_truth_names_drivers_that_the_data_shows(company):
 
 
 def test_generate_refuses_to_clear_a_folder_it_did_not_write(tmp_path):
-    from ingestion.demo.generate import generate_company
+    from demo_company.generate import generate_company
 
     landing = tmp_path / "landing"
     (landing / "hris").mkdir(parents=True)

@@ -5,8 +5,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
-from orchestration.notify import FailureNotice, notify_failure
-from orchestration.settings import Settings
+from operations.notify import FailureNotice, notify_failure
+from operations.settings import Settings
 
 NOTICE = FailureNotice("0123456789abcdef", "nightly", "raw/hris__employees: exit_on_or_after_hire failed",
                        ["raw__hris__employees_expectations_raw_hris__employees"])

@@ -6,19 +6,19 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import EMPLOYEES_ZH
+from conftest import EMPLOYEES_ZH, settings_for
 from dagster import AssetKey, DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
-from orchestration.cli import main
+from cli.main import main
+from cli.run_summary import print_checks
+from operations.settings import Settings
 from orchestration.definitions import build_definitions
-from orchestration.publish import bi_tables
-from orchestration.run_summary import print_checks
-from orchestration.settings import Settings
+from publication.publish import bi_tables
 
 
 @pytest.fixture
 def settings(tmp_path: Path, landing: Path) -> Settings:
-    return Settings.for_home(tmp_path, landing=landing, sensor_settle_seconds=0)
+    return settings_for(tmp_path, landing=landing, sensor_settle_seconds=0)
 
 
 def test_definitions_load_with_every_source_entity(settings, contracts):
@@ -175,7 +175,7 @@ def _digest(path: Path) -> str:
 
 def test_the_nightly_run_ends_with_a_publication_reports_and_docs(nightly_run):
     from expectations.privacy import KnownIdentifiers, scan_privacy
-    from orchestration.assets.dbt import ensure_manifest
+    from operations.dbt_project import ensure_manifest
 
     settings, result = nightly_run
     assert result.success
@@ -224,7 +224,7 @@ def test_a_run_killed_mid_night_is_repaired_by_the_next_to_the_same_publication(
            "TRM_IM_TEXT_RETENTION_DAYS": "100000"}
     log = settings.home / "killed_run.log"
     with log.open("w") as handle:
-        run = subprocess.Popen([sys.executable, "-m", "orchestration.cli", "run"], cwd=Path(__file__).parents[1],
+        run = subprocess.Popen([sys.executable, "-m", "cli.main", "run"], cwd=Path(__file__).parents[1],
                                env=env, stdout=handle, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 300
     while " - raw__" not in log.read_text() and time.monotonic() < deadline:  # the first file is loading

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.reports import build_people_health_report
+from reports import build_people_health_report
 
 AS_OF = date(2026, 10, 31)
 PERSON_KEYS = ["P00000000000000a1", "P00000000000000b2", "P00000000000000c3", "P0000000000000m01", "P0000000000000m02"]
@@ -107,7 +107,7 @@ def _marts(skip: tuple[str, ...] = ()) -> duckdb.DuckDBPyConnection:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("report")
-    result = build_people_health_report(_marts(), out, as_of=AS_OF, run_id="run-123")
+    result = build_people_health_report(_marts(), out, as_of=AS_OF, run_id="run-123", min_group_size=5)
     return result, result.html_path.read_text(encoding="utf-8")
 
 
@@ -160,7 +160,7 @@ def test_self_contained(report) -> None:
 
 def test_missing_marts_are_reported_not_raised(tmp_path: Path) -> None:
     con = _marts(skip=("rpt_enps", "rpt_attrition_risk_team", "rpt_team_sentiment_monthly"))
-    result = build_people_health_report(con, tmp_path, as_of=AS_OF)
+    result = build_people_health_report(con, tmp_path, as_of=AS_OF, min_group_size=5)
     html = result.html_path.read_text(encoding="utf-8")
     assert "not available: rpt_enps missing" in html
     assert "not available: rpt_attrition_risk_team missing" in html
@@ -172,7 +172,7 @@ def test_missing_marts_are_reported_not_raised(tmp_path: Path) -> None:
 def test_empty_database_gives_a_page_of_unavailable_sections(tmp_path: Path) -> None:
     con = duckdb.connect()
     con.execute("create table rpt_enps (survey_id varchar)")  # present but empty
-    result = build_people_health_report(con, tmp_path, as_of=AS_OF)
+    result = build_people_health_report(con, tmp_path, as_of=AS_OF, min_group_size=5)
     html = result.html_path.read_text(encoding="utf-8")
     for heading in SECTION_HEADINGS:
         assert heading in html
@@ -185,7 +185,7 @@ def test_small_departments_are_pooled_with_at_least_two_departments_and_the_mini
 
     import duckdb
 
-    from orchestration.reports.context import SMALL_DEPARTMENTS, ReportContext
+    from reports.context import SMALL_DEPARTMENTS, ReportContext
 
     ctx = ReportContext(duckdb.connect(), dt.date(2026, 10, 31), 5)
     rows = [{"department_id": "A", "size": 3, "late": 1}, {"department_id": "B", "size": 40, "late": 4},

@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.assets.dbt import ensure_manifest
-from orchestration.cli import main as trm
-from orchestration.publish import (
+from cli.main import main as trm
+from operations.dbt_project import ensure_manifest
+from publication.publish import (
     CheckRecord,
     PublicationRecord,
     PublishBlocked,

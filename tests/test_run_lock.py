@@ -85,7 +85,7 @@ def test_trm_run_exits_at_once_while_another_run_holds_the_home(tmp_path, holder
     (tmp_path / "landing").mkdir()
     env = {**os.environ, "TRM_HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path / "dagster")}
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "orchestration.cli", "run"], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "cli.main", "run"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 3, done.stderr
     assert "a run is in progress" in done.stderr and "run-A" in done.stderr
@@ -96,8 +96,8 @@ def test_trm_run_exits_at_once_while_another_run_holds_the_home(tmp_path, holder
 def test_a_run_started_by_dagster_fails_clearly_instead_of_colliding(tmp_path, holder):
     from dagster import DagsterInstance
 
+    from operations.settings import Settings
     from orchestration.definitions import build_definitions
-    from orchestration.settings import Settings
 
     (tmp_path / "landing").mkdir()
     settings = Settings.for_home(tmp_path, run_lock_wait_seconds=0)
@@ -110,8 +110,8 @@ def test_a_run_started_by_dagster_fails_clearly_instead_of_colliding(tmp_path, h
 
 
 def test_the_sensor_does_not_start_a_run_while_one_is_in_progress(tmp_path, holder):
+    from operations.settings import Settings
     from orchestration.definitions import build_definitions
-    from orchestration.settings import Settings
 
     (tmp_path / "landing" / "hris").mkdir(parents=True)
     (tmp_path / "landing" / "hris" / "departments.csv").write_text("department_id,department_name\nD1,Eng\n")
@@ -127,7 +127,7 @@ def test_the_sensor_does_not_start_a_run_while_one_is_in_progress(tmp_path, hold
 
 
 def test_the_instance_queues_runs_one_at_a_time(tmp_path):
-    from orchestration.cli import ensure_dagster_home
+    from operations.dagster_home import ensure_dagster_home
 
     home = tmp_path / "dagster"
     home.mkdir()

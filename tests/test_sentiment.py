@@ -202,7 +202,7 @@ def test_training_reads_only_the_labelled_corpora(monkeypatch: pytest.MonkeyPatc
             opened.append(str(Path(args[0]).resolve()))
 
     sys.addaudithook(hook)  # audit hooks cannot be removed; the flag switches this one off
-    demo_loaded = {m for m in sys.modules if m.startswith("ingestion.demo")}
+    demo_loaded = {m for m in sys.modules if m.startswith("demo_company")}
     real_en, real_zh = corpus.load_english, corpus.load_chinese
     real_en.cache_clear()
     real_zh.cache_clear()
@@ -216,7 +216,7 @@ def test_training_reads_only_the_labelled_corpora(monkeypatch: pytest.MonkeyPatc
     assert corpus_files <= set(opened)
     ingestion = str(REPO / "ingestion")
     assert not [p for p in opened if p.startswith(ingestion) or "landing" in Path(p).parts]
-    assert {m for m in sys.modules if m.startswith("ingestion.demo")} == demo_loaded
+    assert {m for m in sys.modules if m.startswith("demo_company")} == demo_loaded
     for path in corpus.source_files():  # only shipped or installed files: nothing downloaded at run time
         assert path.is_relative_to(REPO / "ml" / "sentiment" / "data") or "site-packages" in path.parts
 

@@ -14,9 +14,9 @@
     ['mean_score']) }} from grouped`.
 -#}
 {% macro suppress_small_groups(respondents, measures, min_size=none, comment_measures=[], min_comment_size=none) -%}
-    {%- set min_size = min_size if min_size is not none else var('min_group_size', 5) -%}
+    {%- set min_size = min_size if min_size is not none else var('min_group_size') -%}
     {%- set min_comment_size = min_comment_size if min_comment_size is not none
-        else var('min_comment_group_size', 10) -%}
+        else var('min_comment_group_size') -%}
     {%- set kept = "coalesce(" ~ respondents ~ ", 0) >= " ~ min_size -%}
     {%- set comment_kept = kept ~ " and " ~ respondents ~ " >= " ~ min_comment_size -%}
     case when {{ kept }} then {{ respondents }} end as {{ respondents.split('.')[-1] }},

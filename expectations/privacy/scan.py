@@ -13,7 +13,7 @@ from expectations.privacy.known import KnownIdentifiers
 from expectations.privacy.names import _scan_column_names
 from expectations.privacy.patterns import normalize_name, normalize_phone
 from expectations.privacy.report import Finding, PrivacyReport
-from expectations.privacy.settings import FORBIDDEN_SCHEMAS, MART_PREFIXES, MAX_ROWS_PER_TABLE
+from expectations.privacy.settings import FORBIDDEN_SCHEMAS, MART_PREFIXES, MAX_ROWS_PER_TABLE, MIN_GROUP_SIZE
 from expectations.privacy.tables import _Table
 from expectations.privacy.values import _scan_values
 
@@ -45,7 +45,7 @@ def scan_privacy(
     con: duckdb.DuckDBPyConnection,
     tables: list[str] | None = None,
     *,
-    min_group_size: int = 5,
+    min_group_size: int = MIN_GROUP_SIZE,
     min_comment_group_size: int = 10,
     known_identifiers: KnownIdentifiers | None = None,
     sample_limit: int = 5,

@@ -20,9 +20,11 @@ from .modeling import TableError, fit_and_evaluate
 from .tables import TableReadError, read_table
 from .validation import ValidationError
 
+DESCRIPTION = "Attrition-risk model on any feature table."
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="trm attrition", description="Attrition-risk model on any feature table.")
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options, on any parser: `trm attrition` registers them on its subcommand."""
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="cross-validated metrics of the attrition model on a feature table",
                         description="Out-of-fold ROC AUC, PR AUC, Brier score and top-decile lift, overall and by "
@@ -41,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     ev.add_argument("--output", type=Path, help="also write the JSON to this file")
     ev.add_argument("--quiet", action="store_true", help="no timing line on stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="trm attrition", description=DESCRIPTION)
+    add_arguments(parser)
     return parser
 
 
@@ -74,7 +81,10 @@ def evaluate_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
     if args.command == "evaluate":
         return evaluate_command(args)
     return 2  # pragma: no cover - argparse rejects unknown commands

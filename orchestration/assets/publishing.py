@@ -7,7 +7,6 @@ scans the candidate for identifiers and small groups, and renames it over ``publ
 
 
 import datetime as dt
-from pathlib import Path
 
 from dagster import (
     AssetCheckKey,
@@ -22,18 +21,12 @@ from dagster import (
     asset,
 )
 
-from ingestion.warehouse import fetch_one, table_exists
-from orchestration.assets.dbt import ensure_manifest
+from operations.dbt_project import ensure_manifest
 from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
-from orchestration.assets.sentiment import ML_SCHEMA
-from orchestration.publish import (
-    CheckRecord,
-    PublicationRecord,
-    PublishBlocked,
-    bi_tables,
-    publish,
-)
 from orchestration.resources import TRMResource
+from publication.gate import as_of_date, failed_blocking, model_versions, privacy_audit
+from publication.publish import CheckRecord, PublicationRecord, PublishBlocked, bi_tables, publish
+from reports.people_health import write_report_from_publication
 
 PUBLISHED_KEY = AssetKey(["publish", "published_marts"])
 REPORT_KEY = AssetKey(["reports", "people_health_report"])
@@ -72,53 +65,6 @@ def _latest_failures(context: AssetExecutionContext, keys: list[AssetCheckKey]) 
     return failures
 
 
-def _model_versions(trm: TRMResource) -> dict[str, str]:
-    versions = {}
-    with trm.connect(read_only=True) as con:
-        for name, table, order in (("attrition", "attrition_scores", "scored_at"),
-                                   ("sentiment", "message_sentiment", "scored_at")):
-            if table_exists(con, ML_SCHEMA, table):
-                row = fetch_one(con, f"select model_version from {ML_SCHEMA}.{table} "
-                                     f"order by {order} desc limit 1")
-                if row and row[0]:
-                    versions[name] = str(row[0])
-    return versions
-
-
-def _privacy_audit(trm: TRMResource, context: AssetExecutionContext, tables: list[str], findings: dict,
-                   record: PublicationRecord):
-    """The audit of the candidate file: direct identifiers and small groups, by values as well as names."""
-    from expectations.privacy import KnownIdentifiers, dbt_group_size_columns, scan_privacy
-
-    with trm.connect(read_only=True) as con:
-        known = KnownIdentifiers.from_warehouse(con)
-
-    def _audit(candidate: Path) -> None:
-        import duckdb
-
-        con = duckdb.connect(str(candidate), read_only=True)
-        try:
-            report = scan_privacy(con, tables, known_identifiers=known, min_group_size=trm.settings.min_group_size,
-                                  group_size_columns=dbt_group_size_columns())
-        finally:
-            con.close()
-        findings["report"] = report
-        record.checks.append(CheckRecord(
-            "publication", "privacy_scan", "ERROR", report.passed,
-            f"{len(report.blocking)} blocking, {len(report.warnings)} warning finding(s) on {len(tables)} tables"))
-        if report.blocking:
-            raise PublishBlocked("the privacy scan of the candidate publication found direct identifiers or "
-                                 f"groups under the minimum size:\n{report.to_markdown()}")
-        for finding in report.warnings:
-            context.log.warning(f"privacy scan: {finding.message}")
-
-    return _audit
-
-
-def _failed_blocking(checks: list[CheckRecord]) -> list[CheckRecord]:
-    return [c for c in checks if c.severity == "ERROR" and not c.passed]
-
-
 def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey]):
     tables = bi_tables(ensure_manifest())
     marts = {AssetKey([t.name]) for t in tables}
@@ -151,18 +97,19 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
         checks = _run_checks(context)
         # Dagster skips this step when a blocking check of the run fails; a hand-picked run has no checks of its
         # own, so the latest verdict of every blocking check on what is published counts too.
-        failed = _failed_blocking(checks) + _latest_failures(context, watched)
+        failed = failed_blocking(checks) + _latest_failures(context, watched)
         if failed:
             lines = "\n".join(sorted({f"- {c.target} · {c.check_name}: {c.detail[:300]}" for c in failed}))
             raise Failure(description=f"not published: blocking check(s) failed; {settings.published} is "
                                       f"unchanged. Fix the data and run the nightly job again.\n{lines}",
                           allow_retries=False)
         findings: dict = {}
-        record = PublicationRecord(run_id=context.run.run_id, as_of_date=_as_of_date(trm), checks=checks,
-                                   model_versions=_model_versions(trm))
+        record = PublicationRecord(run_id=context.run.run_id, as_of_date=as_of_date(settings.warehouse),
+                                   checks=checks, model_versions=model_versions(settings.warehouse))
         try:
             result = publish(settings.warehouse, settings.published, tables, record,
-                             audit=_privacy_audit(trm, context, [t.name for t in tables], findings, record),
+                             audit=privacy_audit(settings.warehouse, [t.name for t in tables],
+                                                 settings.min_group_size, findings, record, context.log.warning),
                              parquet_dir=settings.published.parent / "published_parquet"
                              if settings.publish_parquet else None,
                              progress=context.log.debug)
@@ -188,14 +135,6 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
     return published_marts
 
 
-def _as_of_date(trm: TRMResource) -> dt.date | None:
-    with trm.connect(read_only=True) as con:
-        if not table_exists(con, "main", "fct_headcount_daily"):
-            return None
-        row = fetch_one(con, "select max(date_day) from main.fct_headcount_daily")
-    return row[0] if row else None
-
-
 @asset(
     key=REPORT_KEY,
     group_name="publish",
@@ -210,18 +149,9 @@ def _as_of_date(trm: TRMResource) -> dt.date | None:
     ),
 )
 def people_health_report(context: AssetExecutionContext, trm: TRMResource) -> MaterializeResult:
-    import duckdb
-
-    from orchestration.reports.people_health import build_people_health_report
-
     settings = trm.settings
-    out_dir = settings.home / "reports"
-    con = duckdb.connect(str(settings.published), read_only=True)
-    try:
-        report = build_people_health_report(con, out_dir, run_id=context.run.run_id,
-                                            min_group_size=settings.min_group_size)
-    finally:
-        con.close()
+    report = write_report_from_publication(settings.published, settings.home / "reports", context.run.run_id,
+                                           settings.min_group_size)
     return MaterializeResult(metadata={
         "report": MetadataValue.path(str(report.latest_path)),
         "open": MetadataValue.url(report.latest_path.resolve().as_uri()),

@@ -39,9 +39,9 @@ localized as (
         coalesce(c.person_key, {{ unknown_person_key() }}) as person_key,
         p.punch_type,
         p.punched_at_utc,
-        coalesce(p.timezone, '{{ var("default_timezone", "Asia/Shanghai") }}') as timezone,
+        coalesce(p.timezone, '{{ var("default_timezone") }}') as timezone,
         {{ trm.to_local_timestamp(
-            'p.punched_at_utc', "coalesce(p.timezone, '" ~ var('default_timezone', 'Asia/Shanghai') ~ "')"
+            'p.punched_at_utc', "coalesce(p.timezone, '" ~ var('default_timezone') ~ "')"
         ) }} as punched_at_local,
         p.device_id,
         p.site

@@ -7,7 +7,7 @@
     The day is local to the person's time zone (their latest shift schedule's; var('default_timezone'),
     default Asia/Shanghai, without one). Messages of IM accounts not linked to a person are left out.
 -#}
-{%- set default_tz = "'" ~ var('default_timezone', 'Asia/Shanghai') ~ "'" -%}
+{%- set default_tz = "'" ~ var('default_timezone') ~ "'" -%}
 with
 
 messages as (

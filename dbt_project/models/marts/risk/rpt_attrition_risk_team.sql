@@ -1,7 +1,7 @@
 {#- Team-level attrition risk on the latest scoring run: one row per team, where a team is a department
     (team_type 'department') or a manager's direct reports ('manager'). expected_exits = sum of the members'
     probabilities (voluntary exits expected within the horizon); high_risk_members are in the top decile.
-    Teams with fewer than var('min_group_size') (5) scored members are suppressed (measures and count null,
+    Teams with fewer than var('min_group_size') scored members are suppressed (measures and count null,
     is_suppressed true): a team average over two people is their individual risk. -#}
 with
 

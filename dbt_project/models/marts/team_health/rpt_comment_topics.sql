@@ -50,5 +50,5 @@ select
     department_id,
     topic,
     {{ suppress_small_groups('comments', ['mean_sentiment_score', 'negative_share'],
-                             min_size=var('min_comment_group_size', 10)) }}
+                             min_size=var('min_comment_group_size')) }}
 from grouped

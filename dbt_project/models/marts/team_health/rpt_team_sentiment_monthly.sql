@@ -1,6 +1,6 @@
 {#- Mood and communication heat of a team: one row per month x department of the senders (department held on
     the sent date; null for people without one). Every measure is suppressed (null, is_suppressed true) when
-    fewer than var('min_group_size') (5) distinct people sent messages, so no one's mood can be read off a small
+    fewer than var('min_group_size') distinct people sent messages, so no one's mood can be read off a small
     team. conflict_share is the share of negative messages in group channels (not direct messages). -#}
 with
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingestion.demo import text_phrases as P
+from demo_company import text_phrases as P
 
 TOPICS: tuple[str, ...] = (
     "workload", "pay", "manager", "career_growth", "recognition", "colleagues", "work_life_balance", "process",

@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from orchestration.reports.context import SUPPRESSED, ReportContext, Section
-from orchestration.reports.sections_compliance import compliance_section
-from orchestration.reports.sections_people import engagement_section, headcount_section, recruiting_section
-from orchestration.reports.sections_teams import teams_section
+from reports.context import SUPPRESSED, ReportContext, Section
+from reports.sections_compliance import compliance_section
+from reports.sections_people import engagement_section, headcount_section, recruiting_section
+from reports.sections_teams import teams_section
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def build_people_health_report(
     *,
     as_of: date | None = None,
     run_id: str | None = None,
-    min_group_size: int = 5,
+    min_group_size: int,
 ) -> ReportResult:
     """Write out_dir/people_health_<as-of>.html and a copy people_health_latest.html.
 
@@ -93,8 +93,18 @@ def _build(ctx: ReportContext, key: str, title: str, builder: Callable[[ReportCo
 
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("orchestration.reports", "templates"),
+        loader=PackageLoader("reports", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def write_report_from_publication(published: Path, out_dir: Path, run_id: str | None,
+                                  min_group_size: int) -> ReportResult:
+    """The report of the publication at ``published`` (opened read-only), written to ``out_dir``."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return build_people_health_report(con, out_dir, run_id=run_id, min_group_size=min_group_size)
+    finally:
+        con.close()

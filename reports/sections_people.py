@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestration.reports.context import (
+from reports.context import (
     SUPPRESSED,
     Block,
     Kpi,
@@ -15,7 +15,7 @@ from orchestration.reports.context import (
     pct,
     ratio,
 )
-from orchestration.reports.svg_charts import bar_chart, hbar_chart, line_chart
+from reports.svg_charts import bar_chart, hbar_chart, line_chart
 
 MONTHS_SHOWN = 24
 SURVEYS_SHOWN = 8

@@ -1,6 +1,6 @@
 """Second process of the generator: attendance and IM, which need only the workforce and the employees.
 
-Run as `python -m ingestion.demo.worker IN OUT` by generate.py: a plain subprocess rather than
+Run as `python -m demo_company.worker IN OUT` by generate.py: a plain subprocess rather than
 multiprocessing, so callers need no `if __name__ == "__main__"` guard (spawn would re-run their script)."""
 
 from __future__ import annotations

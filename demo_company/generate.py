@@ -69,7 +69,7 @@ def _start_worker(tmp: Path, args: tuple) -> subprocess.Popen:
     # The package's root on PYTHONPATH so the worker imports this very code, installed or not.
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
-    return subprocess.Popen([sys.executable, "-m", "ingestion.demo.worker", str(tmp / "in.pkl"), str(tmp / "out.pkl")],
+    return subprocess.Popen([sys.executable, "-m", "demo_company.worker", str(tmp / "in.pkl"), str(tmp / "out.pkl")],
                             env=env)
 
 

@@ -16,9 +16,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
-from dagster import DefaultSensorStatus, RunFailureSensorContext, run_failure_sensor
-
-from orchestration.settings import Settings
+from operations.settings import Settings
 
 log = logging.getLogger("trm.notify")
 TIMEOUT_SECONDS = 15
@@ -67,20 +65,3 @@ def notify_failure(settings: Settings, notice: FailureNotice) -> list[str]:
             log.error("failure command could not run: %s", exc)
             done.append(f"command failed: {exc}")
     return done
-
-
-def failure_notification_sensor(settings: Settings):
-    """Runs under the Dagster daemon (`make ui` / `dagster-daemon`) for scheduled and UI-launched runs; `trm run`
-    notifies by itself because it runs without a daemon."""
-
-    @run_failure_sensor(name="failure_notification", default_status=DefaultSensorStatus.RUNNING,
-                        description="Notifies TRM_NOTIFY_WEBHOOK and/or TRM_NOTIFY_COMMAND when any run fails.",
-                        monitor_all_code_locations=False)
-    def _notify(context: RunFailureSensorContext) -> None:
-        steps = [e.step_key for e in context.get_step_failure_events() if e.step_key]
-        message = context.failure_event.message or "run failed"
-        for line in notify_failure(settings, FailureNotice(context.dagster_run.run_id, context.dagster_run.job_name,
-                                                           message, steps)):
-            context.log.info(f"failure notification: {line}")
-
-    return _notify

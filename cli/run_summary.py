@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from ingestion.warehouse import RAW_SCHEMA, connect, table_row_counts
-from orchestration.settings import Settings
+from operations.settings import Settings
 
 
 def print_summary(settings: Settings, run_id: str, failed_steps: list[str]) -> None:
@@ -63,7 +63,7 @@ def print_summary(settings: Settings, run_id: str, failed_steps: list[str]) -> N
 
 
 def print_footer(settings: Settings, run_id: str | None = None) -> None:
-    from orchestration.publish import latest_publication
+    from publication.publish import latest_publication
 
     latest = latest_publication(settings.published)
     print(f"\nWarehouse (working file, raw to marts): {settings.warehouse}")

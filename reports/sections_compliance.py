@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from orchestration.reports.context import Block, Kpi, ReportContext, Section, month_label, num, pct
-from orchestration.reports.svg_charts import bar_chart
+from reports.context import Block, Kpi, ReportContext, Section, month_label, num, pct
+from reports.svg_charts import bar_chart
 
 OVERTIME_SQL = {
     "rpt_overtime_department_monthly": """

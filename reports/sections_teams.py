@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestration.reports.context import (
+from reports.context import (
     SUPPRESSED,
     Block,
     Kpi,
@@ -18,7 +18,7 @@ from orchestration.reports.context import (
     num,
     pct,
 )
-from orchestration.reports.svg_charts import hbar_chart, line_chart
+from reports.svg_charts import hbar_chart, line_chart
 
 TOP_TEAMS = 10
 TOP_MANAGER_TEAMS = 5

@@ -1,0 +1,114 @@
+"""`trm sql` and `trm batches`: read the publication or the warehouse; reject or accept a loaded batch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from operations.settings import Settings
+
+
+def sql(args: argparse.Namespace, settings: Settings) -> int:
+    import duckdb
+
+    from ingestion.warehouse import connect
+
+    # The publication by default: it is never locked by a run and holds only gated, pseudonymous marts.
+    path = settings.warehouse if args.warehouse else settings.published
+    if not args.warehouse and not path.exists():
+        print(f"error: nothing is published yet ({path} does not exist): the first nightly run publishes when "
+              "its checks pass. To query the working warehouse instead: trm sql --warehouse "
+              f"{settings.warehouse} \"...\"", file=sys.stderr)
+        return 2
+    try:
+        con = connect(path, read_only=True)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.IOException as exc:
+        print(f"error: cannot open {path} read-only while a run is writing it ({exc}). Try again when the "
+              "run has finished, or query the publication (trm sql without --warehouse).", file=sys.stderr)
+        return 2
+    try:
+        relation = con.sql(args.query)
+        if relation is None:
+            return 0
+        frame = relation.limit(args.max_rows).df() if args.format != "csv" else relation.df()
+    except duckdb.Error as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", args.max_rows, "display.max_columns", 50, "display.width", 200):
+            print(frame.to_string(index=False) if len(frame) else "(no rows)")
+    return 0
+
+
+def batches(args: argparse.Namespace, settings: Settings) -> int:
+    if args.reason and args.reject is None and args.accept is None:
+        print("error: --reason goes with --reject BATCH_ID or --accept BATCH_ID --check NAME", file=sys.stderr)
+        return 2
+    if args.reject is not None and args.accept is not None:
+        print("error: --reject and --accept are exclusive", file=sys.stderr)
+        return 2
+    if args.accept is not None and not args.check:
+        print("error: --accept BATCH_ID needs --check NAME (the blocking check to let pass for this batch; "
+              "trm batches lists the failing checks of each batch)", file=sys.stderr)
+        return 2
+    if args.reject is not None or args.accept is not None:  # writes the warehouse: not while a run does
+        from operations.run_lock import RunInProgress, run_lock
+
+        try:
+            with run_lock(settings.home, f"batches-{args.reject or args.accept}", "trm batches"):
+                return _batches(args, settings)
+        except RunInProgress as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 3
+    return _batches(args, settings)
+
+
+def _batches(args: argparse.Namespace, settings: Settings) -> int:
+    import duckdb
+    import pandas as pd
+
+    from expectations.batches import OverrideError, accept_batch
+    from ingestion.batches import BatchError, list_batches, reject_batch
+    from ingestion.warehouse import connect
+
+    writes = args.reject is not None or args.accept is not None
+    try:
+        con = connect(settings.warehouse, read_only=not writes)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.IOException:
+        print(f"error: a run is writing {settings.warehouse}; try again when it has finished", file=sys.stderr)
+        return 2
+    try:
+        if not writes:
+            with pd.option_context("display.max_rows", 200, "display.width", 250, "display.max_colwidth", 60):
+                print(list_batches(con, args.entity, args.limit).to_string(index=False))
+            return 0
+        if args.accept is not None:
+            entity = accept_batch(con, args.accept, args.check, args.reason or "")
+            print(f"Accepted {args.accept} ({entity}) for check {args.check}; recorded in audit.batch_overrides. "
+                  "The next run reports that check as a warning for this batch and publishes if nothing else "
+                  "blocks.")
+            return 0
+        rejection = reject_batch(con, args.reject, args.reason or "")
+    except (BatchError, OverrideError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        con.close()
+    print(f"Rejected {rejection.batch_id} ({rejection.entity}, {rejection.source_file}): {rejection.rows_moved:,} "
+          "rows moved to raw.quarantine. The file will not be loaded again; the next `trm run` rebuilds on the "
+          "previous version of those keys.")
+    return 0

@@ -1,0 +1,127 @@
+"""The sentiment step of the nightly run: texts not scored yet in, ``ml.message_sentiment`` and
+``ml.comment_sentiment`` out (no text), then IM text minimisation.
+
+Only texts not scored yet are scored, so a nightly run costs what the day brought. Raw IM text is needed only for
+scoring: once a message is scored and older than the retention (setting ``im_text_retention_days``), its text in
+``raw.im__messages`` is set to null. Survey comments are kept (HR reads them under the survey's anonymity rules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingestion.warehouse import fetch_one, opened, table_exists
+
+ML_SCHEMA = "ml"
+SCORE_COLUMNS = ["language", "sentiment", "sentiment_score", "topics", "model_version", "scored_at"]
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """Where the texts of one score table come from."""
+
+    table: str  # ml.<table>
+    key: str  # one row per key
+    query: str  # selects the key, the kept columns and the text
+    text_column: str
+    keep: list[str]  # columns stored beside the scores
+    key_types: dict[str, str]  # column types of the empty table
+
+
+MESSAGES = TextSource(
+    "message_sentiment", "im_message_id",
+    "select im_message_id, platform, message_id, message_text from stg_im__messages where message_text is not null",
+    "message_text", ["im_message_id", "platform", "message_id"],
+    {"im_message_id": "varchar", "platform": "varchar", "message_id": "varchar"})
+COMMENTS = TextSource(
+    "comment_sentiment", "response_id",
+    "select response_id, comment from stg_surveys__responses where comment is not null",
+    "comment", ["response_id"], {"response_id": "varchar"})
+
+
+def score_frame(texts: pd.Series, model_path: Path) -> pd.DataFrame:
+    """Sentiment, score, language and ';'-joined topics for each text (index kept)."""
+    from ml.sentiment.model import get_model
+    from ml.sentiment.topics import tag_topics
+
+    model = get_model(model_path)
+    scored = model.score(list(texts)).set_index(texts.index)
+    scored["topics"] = [";".join(t) for t in tag_topics(list(texts))]
+    scored["model_version"] = str(model.meta.get("model_version", ""))
+    scored["scored_at"] = pd.Timestamp.now(tz="UTC")
+    return scored
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key: str) -> None:
+    """Insert new scores (creating the table on first use) in one transaction; rows of known keys are replaced."""
+    con.execute(f"create schema if not exists {ML_SCHEMA}")
+    con.execute("begin")
+    try:
+        con.register("_scores", frame)
+        if not table_exists(con, ML_SCHEMA, table):
+            con.execute(f"create table {ML_SCHEMA}.{table} as select * from _scores limit 0")
+        con.execute(f"delete from {ML_SCHEMA}.{table} where {key} in (select {key} from _scores)")
+        con.execute(f"insert into {ML_SCHEMA}.{table} by name select * from _scores")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("_scores")
+
+
+def _unscored(con: duckdb.DuckDBPyConnection, query: str, table: str, key: str) -> pd.DataFrame:
+    if table_exists(con, ML_SCHEMA, table):
+        query = f"select * from ({query}) as t where {key} not in (select {key} from {ML_SCHEMA}.{table})"
+    return con.execute(query).df()
+
+
+def _ensure_empty_table(con: duckdb.DuckDBPyConnection, table: str, key_columns: dict[str, str]) -> None:
+    """Downstream marts read the table even when a source has nothing to score yet."""
+    if table_exists(con, ML_SCHEMA, table):
+        return
+    columns = ", ".join([f"{name} {kind}" for name, kind in key_columns.items()] + [
+        "language varchar", "sentiment varchar", "sentiment_score double", "topics varchar",
+        "model_version varchar", "scored_at timestamp with time zone"])
+    con.execute(f"create schema if not exists {ML_SCHEMA}")
+    con.execute(f"create table {ML_SCHEMA}.{table} ({columns})")
+
+
+def minimise_im_text(con: duckdb.DuckDBPyConnection, retention_days: int) -> int:
+    """Null the raw text of scored messages sent more than ``retention_days`` ago; returns rows changed."""
+    if not table_exists(con, ML_SCHEMA, "message_sentiment"):
+        return 0
+    condition = f"""
+        r.text is not null
+        and r.sent_at < current_timestamp - to_days(?)
+        and exists (select 1 from {ML_SCHEMA}.message_sentiment as s
+                    where s.platform = r.platform and s.message_id = r.message_id)"""
+    count = fetch_one(con, f"select count(*) from raw.im__messages as r where {condition}", [retention_days])[0]
+    con.execute(f"update raw.im__messages as r set text = null where {condition}", [retention_days])
+    return int(count)
+
+
+def sentiment_counts(frame: pd.DataFrame) -> dict[str, int]:
+    return {str(k): int(v) for k, v in frame["sentiment"].value_counts().items()} if len(frame) else {}
+
+
+def score_new(warehouse: Path, model_path: Path, source: TextSource, log) -> pd.DataFrame:
+    """Score the texts not scored yet and store them; returns what was scored this run.
+
+    Each step opens its own connection: the file is not held while the model works, and (DuckDB 2.0) a large
+    insert committed on a connection was seen as empty by later queries on that same connection.
+    """
+    with opened(warehouse, read_only=True) as con:
+        todo = _unscored(con, source.query, source.table, source.key)
+    log.info(f"{len(todo):,} texts to score for {ML_SCHEMA}.{source.table}")
+    with opened(warehouse) as con:
+        if len(todo):
+            scored = score_frame(todo[source.text_column], model_path)
+            _append(con, source.table, pd.concat([todo[source.keep], scored[SCORE_COLUMNS]], axis=1), source.key)
+            return scored
+        _ensure_empty_table(con, source.table, source.key_types)
+    return pd.DataFrame(columns=["sentiment"])

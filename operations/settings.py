@@ -1,0 +1,168 @@
+"""Every setting of a TRM installation, in one place: its default, its environment variable, its meaning.
+
+``Settings.from_env()`` reads the environment (what `trm`, `make ui` and the Dagster code location use);
+``Settings.for_home(home, **overrides)`` ignores it (tests, tools). Nothing else in TRM holds a default for these:
+the Dagster resource carries the object itself, dbt receives what it needs as ``--vars`` (``dbt_vars``), and the
+library packages take values as arguments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from expectations.privacy.settings import MIN_COMMENT_GROUP_SIZE, MIN_GROUP_SIZE
+from ingestion.limits import DEFAULT_MAX_FIELD_CHARS
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    # Paths default to places under ``home`` (see ``for_home``).
+    landing: Path
+    warehouse: Path
+    published: Path
+    dagster_home: Path
+    # Column mapping of the landing files (YAML); None: the built-in mapping.
+    mapping: Path | None = None
+    # The company's time zone: schedules run in it, and dbt reads local days in it for people whose schedule
+    # says none (dbt var default_timezone).
+    timezone: str = "Asia/Shanghai"
+    nightly_cron: str = "0 2 * * *"
+    retrain_cron: str = "0 4 * * 0"
+    # The landing sensor leaves files modified in the last N seconds for the next tick (they may be copying).
+    sensor_settle_seconds: int = 30
+    # Privacy: aggregates over fewer people are suppressed in the marts (dbt var) and refused by the gate;
+    # comment counts need a larger group (comment text never reaches marts).
+    min_group_size: int = MIN_GROUP_SIZE
+    min_comment_group_size: int = MIN_COMMENT_GROUP_SIZE
+    publish_parquet: bool = False
+    # Failure notification: a webhook URL (JSON POST) and/or a shell command; none by default.
+    notify_webhook: str | None = None
+    notify_command: str | None = None
+    # Ingestion: a value longer than this quarantines its row (the rest of the file loads).
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    # One run at a time per TRM_HOME: how long a run started by Dagster (schedule, sensor, UI) waits for the run
+    # lock before failing with "a run is in progress"; `trm run` stops at once unless given --wait.
+    run_lock_wait_seconds: int = 3 * 3600
+    # Raw IM text of scored messages older than this is set to null.
+    im_text_retention_days: int = 30
+    # Where the trained sentiment model is cached; None: <home>/models/sentiment.
+    sentiment_model_dir: Path | None = field(default=None)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """``TRM_HOME`` (default ./data) holds everything; each path can be overridden on its own."""
+        home = _path_value(os.environ.get("TRM_HOME")) or Path("data").resolve()
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            name = ENVIRONMENT.get(f.name)
+            raw = os.environ.get(name, "").strip() if name else ""
+            if raw:
+                values[f.name] = _parse(f.name, name, raw)
+        values.update(overrides)
+        return cls.for_home(values.pop("home", home), **values)  # type: ignore[arg-type]
+
+    @classmethod
+    def for_home(cls, home: Path, **overrides: object) -> Settings:
+        """Settings rooted at ``home`` regardless of the environment (tests, tools)."""
+        home = Path(home).resolve()
+        values: dict[str, object] = dict(landing=home / "landing", warehouse=home / "warehouse.duckdb",
+                                         published=home / "published.duckdb", dagster_home=home / "dagster")
+        values.update(overrides)
+        return cls(home=home, **values)  # type: ignore[arg-type]
+
+    @property
+    def sentiment_models(self) -> Path:
+        return self.sentiment_model_dir or self.home / "models" / "sentiment"
+
+    def dbt_vars(self) -> dict[str, object]:
+        """The settings dbt models read, passed to every dbt invocation as ``--vars``."""
+        return {"min_group_size": self.min_group_size, "min_comment_group_size": self.min_comment_group_size,
+                "default_timezone": self.timezone}
+
+    def to_json(self) -> str:
+        return json.dumps({f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        values = json.loads(text)
+        for f in fields(cls):
+            if f.name in values and values[f.name] is not None and "Path" in str(f.type):
+                values[f.name] = Path(values[f.name])
+        return cls(**values)
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    def pii_key(self) -> bytes:
+        """Key for hashing national ID numbers: ``TRM_PII_KEY``, else a random key kept in ``$TRM_HOME``.
+
+        Keep the key file with the warehouse: a new key changes every hash, and identity matching on ID
+        numbers across loads would then break. (A secret, so never part of the settings object or its JSON.)
+        """
+        value = os.environ.get("TRM_PII_KEY")
+        if value:
+            return value.encode("utf-8")
+        key_file = self.home / ".pii_key"
+        if not key_file.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip().encode("utf-8")
+
+
+# The environment variable of each setting (README "Settings" lists them with their defaults).
+ENVIRONMENT = {
+    "landing": "TRM_LANDING",
+    "warehouse": "TRM_WAREHOUSE",
+    "published": "TRM_PUBLISHED",
+    "dagster_home": "DAGSTER_HOME",
+    "mapping": "TRM_MAPPING",
+    "timezone": "TRM_TIMEZONE",
+    "nightly_cron": "TRM_NIGHTLY_CRON",
+    "retrain_cron": "TRM_RETRAIN_CRON",
+    "sensor_settle_seconds": "TRM_SENSOR_SETTLE_SECONDS",
+    "min_group_size": "TRM_MIN_GROUP_SIZE",
+    "min_comment_group_size": "TRM_MIN_COMMENT_GROUP_SIZE",
+    "publish_parquet": "TRM_PUBLISH_PARQUET",
+    "notify_webhook": "TRM_NOTIFY_WEBHOOK",
+    "notify_command": "TRM_NOTIFY_COMMAND",
+    "max_field_chars": "TRM_MAX_FIELD_CHARS",
+    "run_lock_wait_seconds": "TRM_RUN_LOCK_WAIT_SECONDS",
+    "im_text_retention_days": "TRM_IM_TEXT_RETENTION_DAYS",
+    "sentiment_model_dir": "TRM_SENTIMENT_MODEL_DIR",
+}
+# Whole-number settings that may be 0 (the others must be at least 1).
+_ZERO_ALLOWED = {"run_lock_wait_seconds", "sensor_settle_seconds", "im_text_retention_days"}
+
+
+def _path_value(value: str | None) -> Path | None:
+    return Path(value).expanduser().resolve() if value else None
+
+
+def _parse(field_name: str, variable: str, raw: str) -> object:
+    kind = str(next(f.type for f in fields(Settings) if f.name == field_name))
+    if "Path" in kind:
+        return _path_value(raw)
+    if kind == "bool":
+        return raw.lower() in {"1", "true", "yes", "on"}
+    if kind == "int":
+        minimum = 0 if field_name in _ZERO_ALLOWED else 1
+        try:
+            number = int(raw.replace("_", ""))
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            default = next(f.default for f in fields(Settings) if f.name == field_name)
+            raise ValueError(f"{variable}={raw!r}: expected a whole number of at least {minimum} (default {default})")
+        return number
+    return raw
+
+
+def _jsonable(value: object) -> object:
+    return str(value) if isinstance(value, Path) else value
