@@ -41,7 +41,7 @@ SCORES_KEY = AssetKey([ML_SCHEMA, "attrition_scores"])
 # Gender and age band stay out of the model: they are kept only to report metrics by slice.
 EXCLUDED = ["person_key", *CONTEXT_COLUMNS]
 MART_DEPS = ["fct_employment_daily", "dim_person_history", "fct_attendance_daily", "fct_survey_responses",
-             "fct_im_activity_daily", "int_hris__one_on_ones"]
+             "fct_im_activity_daily", "int_one_on_ones_linked"]
 
 
 def registry(trm: TRMResource) -> ModelRegistry:
