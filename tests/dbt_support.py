@@ -84,7 +84,7 @@ _NOT_PORTABLE = re.compile(
 
 def assert_models_portable(folders: list[Path]) -> None:
     for folder in folders:
-        for sql_file in folder.glob("*.sql"):
+        for sql_file in folder.rglob("*.sql"):  # with subfolders (models/intermediate/<subject>/)
             # Jinja comments and statements are not SQL (a `{% for k in range(n) %}` loop is fine).
             sql = re.sub(r"\{#.*?#\}|\{%.*?%\}", "", sql_file.read_text(encoding="utf-8"), flags=re.S)
             assert "::" not in sql, f"{sql_file.name}: `::` cast"

@@ -37,19 +37,19 @@ ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 10, 31)
 EMPLOYEES, SEED = 60, 5
 ATTENDANCE_DAYS, IM_DAYS = 100, 75  # both sources start a few months before AS_OF
-MODELS = ["int_hris__employments", "int_hris__job_spans", "int_hris__performance_reviews", "int_ats__candidates",
-          "int_identity__crosswalk", "fct_attendance_daily", "fct_survey_responses", "fct_im_activity_daily",
+MODELS = ["int_employments_derived", "int_job_spans_derived", "int_performance_reviews_linked", "int_candidates_linked",
+          "int_person_records_resolved", "fct_attendance_daily", "fct_survey_responses", "fct_im_activity_daily",
           "restricted_person_identifiers"]
 # One snapshot before attendance and IM exist, one with every source.
 EARLY, LATE = dt.date(2025, 12, 31), dt.date(2026, 9, 30)
 # Rows dated after a snapshot are deleted table by table (stg_* views read the raw tables).
-DATED = {"main.int_hris__employments": "hire_date", "main.int_hris__job_spans": "valid_from",
-         "main.int_hris__performance_reviews": "review_date", "main.int_ats__candidates": "created_date",
+DATED = {"main.int_employments_derived": "hire_date", "main.int_job_spans_derived": "valid_from",
+         "main.int_performance_reviews_linked": "review_date", "main.int_candidates_linked": "created_date",
          "main.fct_attendance_daily": "work_date", "main.fct_survey_responses": "submitted_date_utc",
-         "main.fct_im_activity_daily": "activity_date", "main.int_im__messages": "sent_date_utc",
+         "main.fct_im_activity_daily": "activity_date", "main.int_im_messages_linked": "sent_date_utc",
          "raw.hris__one_on_one_meetings": "meeting_date", "raw.hris__pay_bands": "effective_date"}
 # Scores of the sentiment model are keyed by message / response: they go with their rows.
-ORPHANS = {"ml.message_sentiment": "im_message_id in (select im_message_id from main.int_im__messages)",
+ORPHANS = {"ml.message_sentiment": "im_message_id in (select im_message_id from main.int_im_messages_linked)",
            "ml.comment_sentiment": "response_id in (select response_id from main.fct_survey_responses)"}
 CONTEXT = ["department_id", "gender", "age_band"]
 
@@ -73,7 +73,7 @@ def warehouse(tmp_path_factory) -> Path:
         con.execute("""create table ml.message_sentiment as
             select im_message_id, platform, im_message_id as message_id, 'neutral' as sentiment,
                    (hash(im_message_id) % 201) / 100.0 - 1 as sentiment_score, '' as topics, 'en' as language
-            from main.int_im__messages""")
+            from main.int_im_messages_linked""")
         con.execute("""create table ml.comment_sentiment as
             select response_id, 'neutral' as sentiment, (hash(response_id) % 201) / 100.0 - 1 as sentiment_score
             from main.fct_survey_responses where has_comment""")
@@ -103,11 +103,11 @@ def _truncate(path: Path, day: dt.date) -> dict[str, int]:
     try:
         deleted = {t: con.execute(f"delete from {t} where {c} > ?", [day]).fetchall()[0][0] for t, c in DATED.items()}
         deleted |= {t: con.execute(f"delete from {t} where not ({kept})").fetchall()[0][0] for t, kept in ORPHANS.items()}
-        con.execute("""update main.int_hris__employments
+        con.execute("""update main.int_employments_derived
                        set termination_date = null, termination_reason = null, is_voluntary_termination = null,
                            is_regretted_termination = null, has_exited = false, is_active = true
                        where termination_date > ?""", [day])
-        con.execute("update main.int_hris__job_spans set valid_to = null, is_current = true where valid_to > ?", [day])
+        con.execute("update main.int_job_spans_derived set valid_to = null, is_current = true where valid_to > ?", [day])
         # A night shift starting on the snapshot day ends after midnight: that day's figures were not final.
         con.execute("""update main.fct_attendance_daily
                        set overtime_hours = coalesce(overtime_hours, 0) + 3, is_late = not coalesce(is_late, false)
@@ -160,7 +160,7 @@ def past(warehouse) -> dict[dt.date, tuple[pd.DataFrame, dict[str, int], Path]]:
 @pytest.mark.parametrize("day", [EARLY, LATE])
 def test_features_do_not_change_when_later_data_is_added(full, past, day):
     frame, deleted, _ = past[day]
-    assert sum(deleted.values()) > 1000 and deleted["main.int_hris__employments"] > 0
+    assert sum(deleted.values()) > 1000 and deleted["main.int_employments_derived"] > 0
     assert _differing_columns(full, frame, day) == []
     # The comparison is about real values, not empty columns.
     at_day = full[full["snapshot_date"] == pd.Timestamp(day)]
@@ -189,7 +189,7 @@ def test_the_truncation_covers_every_table_read():
     read = set(re.findall(r"\b(?:from|join)\s+((?:stg_|int_|fct_|dim_|raw\.|ml\.|restricted\.)[a-z0-9_.]+)", sql))
     covered = {t.split(".", 1)[1] for t in DATED} | {t.split(".", 1)[1] for t in ORPHANS}
     covered |= {"stg_" + t.split(".", 1)[1] for t in DATED if t.startswith("raw.")}  # stg views over raw
-    dateless = {"int_identity__crosswalk", "restricted_person_identifiers", "stg_hris__employees"}  # ids, birth
+    dateless = {"int_person_records_resolved", "restricted_person_identifiers", "stg_hris__employees"}  # ids, birth
     names = {t.split(".", 1)[-1] for t in read}
     assert names and names - covered - dateless == set()
 
@@ -219,7 +219,7 @@ def test_population_and_labels(warehouse, full):
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         emp = con.execute("select person_key, hire_date, termination_date, is_voluntary_termination "
-                          "from int_hris__employments where person_key <> '-1'").df()
+                          "from int_employments_derived where person_key <> '-1'").df()
     finally:
         con.close()
     for col in ("hire_date", "termination_date"):
@@ -277,7 +277,7 @@ def test_hris_and_surveys_only(warehouse, full):
         con.execute("drop table main.fct_attendance_daily")
         con.execute("delete from main.fct_im_activity_daily")  # an IM export with no rows
         con.execute("drop table raw.hris__one_on_one_meetings")  # the stg view now fails: no source
-        con.execute("drop table main.int_ats__candidates")
+        con.execute("drop table main.int_candidates_linked")
         con.execute("drop schema ml cascade")
     finally:
         con.close()
@@ -304,7 +304,7 @@ def test_sentiment_in_the_simple_shape(warehouse, full):
     try:
         con.execute("""create or replace table ml.message_sentiment as
             select s.message_id, m.sender_person_key as person_key, m.sent_date_utc as sent_date, s.sentiment_score
-            from ml.message_sentiment as s inner join main.int_im__messages as m using (im_message_id)""")
+            from ml.message_sentiment as s inner join main.int_im_messages_linked as m using (im_message_id)""")
     finally:
         con.close()
     frame = _build(path, [LATE], as_of=AS_OF)
@@ -317,7 +317,7 @@ def test_hris_is_required(warehouse):
     path = _copy(warehouse, "no_hris")
     con = duckdb.connect(str(path))
     try:
-        con.execute("delete from main.int_hris__employments")
+        con.execute("delete from main.int_employments_derived")
     finally:
         con.close()
     with pytest.raises(ValueError, match="HRIS"):

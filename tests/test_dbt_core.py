@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -73,7 +74,8 @@ def _readme_queries() -> list[str]:
 
 # ------------------------------------------------------------------------------------------- static checks
 def test_one_yaml_per_folder_every_model_and_column_described():
-    for folder in LAYERS.values():
+    subjects = sorted(p for p in LAYERS["intermediate"].iterdir() if p.is_dir())
+    for folder in [*subjects, LAYERS["marts"], LAYERS["restricted"]]:
         ymls = sorted(folder.glob("*.yml"))
         assert len(ymls) == 1, folder
         documented = {m["name"]: m for m in yaml.safe_load(ymls[0].read_text(encoding="utf-8"))["models"]}
@@ -81,6 +83,88 @@ def test_one_yaml_per_folder_every_model_and_column_described():
         for model in documented.values():
             assert model.get("description"), model["name"]
             assert model["columns"] and all(c.get("description") for c in model["columns"]), model["name"]
+
+
+STAGING_NAME = re.compile(r"^stg_(?P<source>[a-z0-9]+)__(?P<entity>[a-z0-9_]+s)$")  # plural entity
+REF = re.compile(r"""ref\(\s*['"]([A-Za-z0-9_]+)['"]\s*\)""")
+
+
+def _yaml_models(folder: Path) -> dict[str, tuple[Path, dict]]:
+    models = {}
+    for path in folder.rglob("*.yml"):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models") or []:
+            models[model["name"]] = (path, model)
+    return models
+
+
+def _has_data_test(model: dict) -> bool:
+    tests = [*(model.get("data_tests") or []), *(model.get("tests") or [])]
+    for column in model.get("columns") or []:
+        tests += [*(column.get("data_tests") or []), *(column.get("tests") or [])]
+    return bool(tests)
+
+
+def layout_violations(dbt_dir: Path) -> list[str]:
+    """The project's layout rules (dbt Labs' structure guide), as messages; [] when they all hold."""
+    models_dir, problems = dbt_dir / "models", []
+    documented = _yaml_models(models_dir)
+    singular = {name for path in (dbt_dir / "tests").rglob("*.sql")
+                for name in REF.findall(path.read_text(encoding="utf-8"))}
+    for sql in sorted(models_dir.rglob("*.sql")):
+        name, where = sql.stem, sql.relative_to(models_dir)
+        if name not in documented:
+            problems.append(f"{where}: not documented in a YAML")
+        elif not _has_data_test(documented[name][1]) and name not in singular:
+            problems.append(f"{where}: no data test")
+        layer = where.parts[0]
+        if layer == "intermediate":
+            folder = sql.parent
+            if folder == models_dir / "intermediate":
+                problems.append(f"{where}: intermediate models live in a subject subfolder")
+            else:
+                ymls = sorted(y.name for y in folder.glob("*.yml"))
+                if ymls != [f"_int_{folder.name}__models.yml"]:
+                    problems.append(f"{where.parent}: one YAML named _int_{folder.name}__models.yml, not {ymls}")
+                elif name in documented and documented[name][0].parent != folder:
+                    problems.append(f"{where}: documented in {documented[name][0].name}, not its folder's YAML")
+        if layer == "marts":
+            staging_refs = [r for r in REF.findall(sql.read_text(encoding="utf-8")) if r.startswith("stg_")]
+            if staging_refs:
+                problems.append(f"{where}: a mart reads staging ({', '.join(staging_refs)}); read intermediate")
+        if layer == "staging":
+            match = STAGING_NAME.match(name)
+            if not match or match["source"] != sql.parent.name:
+                problems.append(f"{where}: staging models are stg_<source folder>__<entities>")
+    return problems
+
+
+def test_layout_follows_the_structure_guide():
+    """Every model has a data test; intermediate models sit in subject folders with one YAML each; marts read
+    no staging model; staging models are named stg_<source>__<plural entity>."""
+    assert layout_violations(DBT_DIR) == []
+
+
+def test_layout_check_finds_violations(tmp_path):
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_DIR / "models", project / "models")
+    shutil.copytree(DBT_DIR / "tests", project / "tests")
+    people = project / "models" / "intermediate" / "people"
+    (people / "int_person_records_resolved.sql").rename(project / "models" / "intermediate" / "int_flat.sql")
+    (project / "models" / "staging" / "hris" / "stg_hris__job_history.sql").write_text("select 1", encoding="utf-8")
+    dim_job = project / "models" / "marts" / "core" / "dim_job.sql"
+    dim_job.write_text(dim_job.read_text(encoding="utf-8").replace("int_job_changes_prepared", "stg_hris__job_changes"),
+                       encoding="utf-8")
+    (people / "_extra.yml").write_text("version: 2\nmodels:\n  - name: int_untested\n    description: x\n",
+                                       encoding="utf-8")
+    (people / "int_untested.sql").write_text("select 1 as a", encoding="utf-8")
+    problems = "\n".join(layout_violations(project))
+    assert "intermediate/int_flat.sql: not documented" in problems
+    assert "intermediate/int_flat.sql: intermediate models live in a subject subfolder" in problems
+    assert "stg_hris__job_history.sql: not documented" in problems
+    assert "stg_hris__job_history.sql: staging models are stg_<source folder>__<entities>" in problems
+    assert "dim_job.sql: a mart reads staging (stg_hris__job_changes)" in problems
+    assert "int_untested.sql: no data test" in problems
+    assert "intermediate/people: one YAML named _int_people__models.yml" in problems
 
 
 def test_models_stay_portable():
@@ -156,7 +240,7 @@ def test_scd2_has_one_current_version_per_person(db):
 
 
 def test_night_shift_clock_outs_count_for_the_start_day(db):
-    assert _scalar(db, """select count(*) from main.int_attendance__punches_local
+    assert _scalar(db, """select count(*) from main.int_punches_localised
                           where is_previous_day_shift
                               and (punch_type <> 'out' or work_date <> local_date - 1)""") == 0
     assert _scalar(db, "select count(*) from main.fct_attendance_daily where hours_worked > 0") > 0

@@ -23,6 +23,8 @@ DBT_DIR = ROOT / "dbt_project"
 STAGING_DIR = DBT_DIR / "models" / "staging"
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 # Staging columns renamed from a raw column that has accepted values.
+# Staging model of a raw table whose entity name is not a plural: stg_<source>__<entities> (layout rule).
+STAGING_MODELS = {"hris__job_history": "stg_hris__job_changes"}
 RENAMED = {"requisition_status": "status", "offer_status": "status", "idp_status": "status",
            "leave_status": "status", "account_status": "status"}
 
@@ -107,10 +109,22 @@ def _rows(con, sql: str) -> list[tuple]:
 # ------------------------------------------------------------------------------------------- static checks
 def test_sources_yaml_in_sync_with_contracts():
     module = _generator_script()
-    committed = (STAGING_DIR / "_raw__sources.yml").read_text(encoding="utf-8")
-    assert committed == module.render(), "run: .venv/bin/python dbt_project/scripts/generate_sources.py"
-    tables = {t["name"] for t in yaml.safe_load(committed)["sources"][0]["tables"]}
-    assert tables == set(load_contracts()) | {"source_deletions"}  # + the closings ingestion writes
+    rendered = module.render()
+    # One file per source system, in its staging folder, and one for ingestion's own table.
+    systems = {c.source for c in load_contracts().values()}
+    assert set(rendered) == {STAGING_DIR / s / f"_{s}__sources.yml" for s in systems} | {
+        STAGING_DIR / "_ingestion__sources.yml"}
+    tables = {}
+    for path, text in rendered.items():
+        committed = path.read_text(encoding="utf-8") if path.exists() else None
+        assert committed == text, f"{path} is stale; run: .venv/bin/python dbt_project/scripts/generate_sources.py"
+        [source] = yaml.safe_load(committed)["sources"]
+        assert source["name"] == "raw"
+        tables |= {t["name"]: path for t in source["tables"]}
+    assert module.stale_files() == []  # e.g. the former single _raw__sources.yml
+    assert set(tables) == set(load_contracts()) | {"source_deletions"}  # + the closings ingestion writes
+    assert all(path.parent.name == name.split("__")[0] for name, path in tables.items() if "__" in name)
+    assert module.main(["--check"]) == 0
 
 
 def test_dbt_parse_needs_no_database(warehouse):
@@ -127,19 +141,20 @@ def test_dbt_parse_needs_no_database(warehouse):
 def test_every_model_has_one_yaml_per_folder_and_accepted_values_match_contracts():
     contracts = load_contracts()
     for folder in sorted(p for p in STAGING_DIR.iterdir() if p.is_dir()):
-        ymls = list(folder.glob("*.yml"))
-        assert [y.name for y in ymls] == [f"_{folder.name}__models.yml"]
-        documented = {m["name"]: m for m in yaml.safe_load(ymls[0].read_text(encoding="utf-8"))["models"]}
+        ymls = sorted(y.name for y in folder.glob("*.yml"))  # the models' YAML and the generated sources
+        assert ymls == [f"_{folder.name}__models.yml", f"_{folder.name}__sources.yml"]
+        model_yml = folder / f"_{folder.name}__models.yml"
+        documented = {m["name"]: m for m in yaml.safe_load(model_yml.read_text(encoding="utf-8"))["models"]}
         assert set(documented) == {p.stem for p in folder.glob("*.sql")}
         for model in documented.values():
             assert model.get("description"), model["name"]
             assert all(c.get("description") for c in model["columns"]), model["name"]
     for name, contract in contracts.items():
-        model_file = next(STAGING_DIR.glob(f"{contract.source}/_*.yml"))
+        model_file = STAGING_DIR / contract.source / f"_{contract.source}__models.yml"
         models = yaml.safe_load(model_file.read_text(encoding="utf-8"))["models"]
         accepted = {}
         for model in models:
-            if model["name"].startswith(f"stg_{name}") or model["name"] == f"stg_{name}s":
+            if model["name"] == STAGING_MODELS.get(name, f"stg_{name}"):
                 for column in model["columns"]:
                     for test in column.get("data_tests", []):
                         if isinstance(test, dict) and "accepted_values" in test:

@@ -107,8 +107,8 @@ def test_a_group_of_three_respondents_is_suppressed(warehouse, db):
     """Cut one (survey, department) group of the eNPS and pulse surveys down to 3 respondents in a copy of the
     warehouse and rerun the compiled rpt_enps there: the group is suppressed, no small group shows."""
     span = """select r.respondent_source_id, r.survey_id, j.department_id
-              from main.int_surveys__responses as r
-              inner join main.int_hris__job_spans as j
+              from main.int_survey_responses_linked as r
+              inner join main.int_job_spans_derived as j
                   on j.person_key = r.respondent_person_key and j.valid_from <= r.submitted_date_utc
                   and (j.valid_to is null or j.valid_to > r.submitted_date_utc) and j.valid_to is distinct from j.valid_from
               where r.survey_type = 'enps' and r.dimension = 'enps'"""
@@ -132,7 +132,7 @@ def test_a_group_of_three_respondents_is_suppressed(warehouse, db):
     [compiled] = (warehouse["tmp"] / "target" / "compiled").rglob("marts/engagement/rpt_enps.sql")
     con = duckdb.connect(str(copy))
     try:
-        con.execute("delete from main.int_surveys__response_departments where survey_id = ? and respondent_source_id in "
+        con.execute("delete from main.int_survey_responses_assigned_to_departments where survey_id = ? and respondent_source_id in "
                     f"({', '.join('?' * len(drop))})", [survey_id, *drop])
         con.execute(f"create or replace table main.rpt_enps as {compiled.read_text(encoding='utf-8')}")
         row = con.execute("select respondents, promoters, passives, detractors, enps, is_suppressed from main.rpt_enps "

@@ -53,7 +53,7 @@ def _query(path: Path, sql: str) -> list[tuple]:
 
 def _rebuild(warehouse: dict, as_of: dt.date, monkeypatch) -> None:
     monkeypatch.setenv("TRM_WAREHOUSE", str(warehouse["path"]))
-    result = dbt(["run", "--select", "int_talent__person_features_daily", "int_talent_pools__member_days",
+    result = dbt(["run", "--select", "int_person_day_features_joined", "int_talent_pool_member_days_expanded",
                   "--vars", _vars(as_of)], warehouse["tmp"])
     assert result.success, result.exception
 
@@ -91,7 +91,7 @@ def test_membership_on_the_as_of_day_is_the_compiled_rule(warehouse):
     assert {p[0] for p in pools} >= {"silver_medalists", "alumni_rehire_eligible", "high_potential_employees"}
     nonempty = 0
     for pool_id, rule_sql, current in pools:
-        expected = _query(path, f"select count(*) from int_talent__person_features_daily "
+        expected = _query(path, f"select count(*) from int_person_day_features_joined "
                                 f"where date_day = date '{AS_OF}' and {rule_sql}")[0][0]
         members = _query(path, f"select count(*) from fct_talent_pool_memberships "
                                f"where pool_id = '{pool_id}' and is_current")[0][0]
@@ -130,10 +130,10 @@ def test_tags_come_from_the_profiles(warehouse):
     missing = _query(path, """
         with profile_skills as (
             select c.person_key, trim(s.skill) as skill
-            from int_ats__candidates as c,
+            from int_candidates_linked as c,
                  unnest(string_split(c.skills, ';')) as s(skill)
             where c.person_key <> '-1' and c.skills is not null
-              and c.created_date = (select max(created_date) from int_ats__candidates as c2
+              and c.created_date = (select max(created_date) from int_candidates_linked as c2
                                     where c2.person_key = c.person_key)
         )
         select count(*) from profile_skills as p
@@ -143,7 +143,7 @@ def test_tags_come_from_the_profiles(warehouse):
     assert missing == 0
     behaviour = dict(_query(path, "select tag, count(*) from fct_person_tags where tag_type = 'behaviour' "
                                   "group by tag"))
-    people = _query(path, "select count(distinct person_key) from int_talent__person_features_daily "
+    people = _query(path, "select count(distinct person_key) from int_person_day_features_joined "
                           f"where date_day = date '{AS_OF}'")[0][0]
     assert behaviour.get("active_6m", 0) + behaviour.get("sleeping", 0) == people
 
@@ -151,7 +151,7 @@ def test_tags_come_from_the_profiles(warehouse):
 # ------------------------------------------------------------------------------------------- incremental history
 def test_rerun_changes_nothing_and_a_new_day_adds_only_that_day(warehouse, monkeypatch):
     path = warehouse["path"]
-    snapshot = "select pool_id, person_key, date_day from int_talent_pools__member_days"
+    snapshot = "select pool_id, person_key, date_day from int_talent_pool_member_days_expanded"
     before = set(_query(path, snapshot))
     _rebuild(warehouse, AS_OF, monkeypatch)
     assert set(_query(path, snapshot)) == before

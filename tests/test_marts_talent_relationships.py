@@ -1,5 +1,5 @@
 """dbt talent-review and relationships marts (models/marts/talent_review, models/marts/relationships) and their
-intermediate models (int_hris__succession_plans, _mentoring_pairs, _idps, _one_on_ones), built on a small
+intermediate models (int_succession_plans_linked, _mentoring_pairs, _idps, _one_on_ones), built on a small
 generated company the way test_marts_workforce.py builds one (staging, in-process identity crosswalk, then the models). Checks the build (models, data tests, unit
 tests), documentation and portability, the 9-box against the reviews, department roll-ups against the headcount,
 succession coverage against the plans, and referral counts against the ATS."""
@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
 FOLDERS = {"talent_review": DBT_DIR / "models" / "marts" / "talent_review",
            "relationships": DBT_DIR / "models" / "marts" / "relationships"}
-INTERMEDIATE = DBT_DIR / "models" / "intermediate"
-INTERMEDIATE_YML = INTERMEDIATE / "_int__models.yml"  # the folder's one YAML
-OUR_INTERMEDIATE = {"int_hris__succession_plans", "int_hris__mentoring_pairs", "int_hris__idps",
-                    "int_hris__one_on_ones"}
+INTERMEDIATE = DBT_DIR / "models" / "intermediate" / "talent"
+INTERMEDIATE_YML = INTERMEDIATE / "_int_talent__models.yml"  # the folder's one YAML
+OUR_INTERMEDIATE = {"int_succession_plans_linked", "int_mentoring_pairs_linked", "int_idps_linked",
+                    "int_one_on_ones_linked"}
 AS_OF = dt.date(2026, 10, 31)  # last day of the generated history
 EMPLOYEES, SEED = 150, 16  # a seed whose referrers leave after their referrals are hired
 
@@ -36,8 +36,10 @@ def warehouse(tmp_path_factory) -> dict:
     vars_ = json.dumps({"as_of_date": AS_OF.isoformat()})
     # Staging is built by the first invocation; the other parents are built, not tested (their own test modules
     # do that); our intermediate models' tests do run.
+    others = sorted(f"path:{p.relative_to(DBT_DIR).as_posix()}" for p in INTERMEDIATE.parent.iterdir()
+                    if p.is_dir() and p != INTERMEDIATE)
     other_tests = ["path:models/staging"] + [f"{layer},resource_type:{kind}" for layer in
-                   ("path:models/intermediate/_int__models.yml", "path:models/marts/core",
+                   (*others, "path:models/marts/core",
                     "path:models/marts/workforce", "path:tests")
                    for kind in ("test", "unit_test")]
     with pytest.MonkeyPatch.context() as mp:
@@ -144,7 +146,7 @@ def test_every_built_column_is_documented(warehouse, db):
 
 
 def test_nine_box_reconciles_with_the_reviews(db):
-    reviewed = _scalar(db, """select count(distinct person_key) from main.int_hris__performance_reviews
+    reviewed = _scalar(db, """select count(distinct person_key) from main.int_performance_reviews_linked
                               where person_key <> '-1' and review_date <= ?""", [AS_OF])
     latest = _scalar(db, "select count(*) from main.fct_nine_box_placements where is_latest_review")
     assert latest == reviewed > 0

@@ -158,7 +158,7 @@ def test_leavers_with_active_im_accounts_are_found(db):
 
 
 def test_offboarding_covers_every_leaver(db):
-    leavers = _scalar(db, """select count(*) from main.int_hris__employments
+    leavers = _scalar(db, """select count(*) from main.int_employments_derived
                              where person_key <> '-1' and termination_date <= ?""", [AS_OF])
     assert _scalar(db, "select count(*) from main.rpt_offboarding_completeness") == leavers > 0
     assert _scalar(db, "select count(*) from main.rpt_offboarding_completeness "

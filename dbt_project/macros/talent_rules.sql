@@ -1,7 +1,7 @@
 {#-
     Talent rules: conditions written in YAML (talent pools in the `meta.talent_pools` of dim_talent_pool,
     talent segments in the `meta.talent_segments` of dim_person_talent_segment) compiled into SQL boolean
-    expressions over the columns of int_talent__person_features_daily.
+    expressions over the columns of int_person_day_features_joined.
 
     A rule is a condition or a combination of conditions:
         {field: years_experience, le: 5}          one field, one operator
@@ -14,7 +14,7 @@
     Mistakes (an unknown field or operator, a malformed rule) stop the build with a message naming the rule.
 -#}
 
-{#- The rule vocabulary: columns of int_talent__person_features_daily a rule may test. -#}
+{#- The rule vocabulary: columns of int_person_day_features_joined a rule may test. -#}
 {% macro talent_rule_fields() -%}
     {{ return([
         'lifecycle_stage', 'is_employed', 'department_id', 'job_family', 'job_level', 'location', 'region',

@@ -216,7 +216,7 @@ def change_pct(current: str, previous: str, floor: float) -> str:
 # ----------------------------------------------------------------------------------------------- HRIS
 def hris(con: duckdb.DuckDBPyConnection) -> GroupSQL:
     """Tenure, job, salary, promotion, manager change, direct reports, team voluntary attrition."""
-    # Several job records on one day: the last state of the day wins (same order as int_hris__job_spans).
+    # Several job records on one day: the last state of the day wins (same order as int_job_spans_derived).
     _exec(con, """create or replace temp table _trm_spans as
         select employee_id, person_key, change_reason, department_id, job_family, job_level, location,
                cast(base_salary as double) as base_salary, currency, valid_from,
@@ -227,7 +227,7 @@ def hris(con: duckdb.DuckDBPyConnection) -> GroupSQL:
             select *, case change_reason when 'hire' then 1 when 'rehire' then 1 when 'reorg' then 2
                           when 'transfer' then 3 when 'promotion' then 4 when 'demotion' then 4
                           when 'manager_change' then 5 when 'pay_change' then 6 else 7 end as same_day_order
-            from int_hris__job_spans where valid_from is not null and employee_id is not null
+            from int_job_spans_derived where valid_from is not null and employee_id is not null
         ) as j
         qualify row_number() over (
             partition by employee_id, valid_from order by same_day_order desc, job_history_id desc) = 1""")
@@ -349,7 +349,7 @@ def reviews(con: duckdb.DuckDBPyConnection) -> GroupSQL:
         select *, lag(performance_rating) over (partition by person_key order by review_date) as prev_rating
         from (
             select person_key, review_date, performance_rating, potential_rating, is_key_talent, is_high_potential
-            from int_hris__performance_reviews
+            from int_performance_reviews_linked
             where review_date is not null and person_key is not null and person_key <> '-1'
             qualify row_number() over (
                 partition by person_key, review_date order by performance_review_id desc) = 1
@@ -398,7 +398,7 @@ def referral(con: duckdb.DuckDBPyConnection) -> GroupSQL:
                bool_or(x.person_key is not null) as referrer_left,
                bool_and(here.person_key is null) as referrer_gone
         from _trm_spine as sp
-        left join int_ats__candidates as c
+        left join int_candidates_linked as c
             on c.person_key = sp.person_key and c.created_date <= sp.snapshot_date
             and c.referrer_person_key is not null and c.referrer_person_key not in ('-1', sp.person_key)
         left join _trm_emp as x
@@ -418,7 +418,7 @@ def referral(con: duckdb.DuckDBPyConnection) -> GroupSQL:
 ONE_ON_ONES = Daily("oneonone", """
     select x.person_key, m.meeting_date as day, count(*) as meetings
     from stg_hris__one_on_one_meetings as m
-    inner join int_identity__crosswalk as x
+    inner join int_person_records_resolved as x
         on x.record_source = 'hris__employees' and x.source_record_id = m.employee_id
     where x.person_key <> '-1'
     group by x.person_key, m.meeting_date""", ("meetings",), event="meetings")
@@ -482,10 +482,10 @@ def _im(con: duckdb.DuckDBPyConnection, table: str) -> GroupSQL:
 
 
 # ml.message_sentiment as the sentiment asset writes it (keyed by im_message_id: sender and time come from
-# int_im__messages), or the simpler shape (message_id, person_key, sent_date, sentiment_score).
+# int_im_messages_linked), or the simpler shape (message_id, person_key, sent_date, sentiment_score).
 SENTIMENT_SOURCES = (
     """select m.sender_person_key as person_key, m.sent_date_utc as day, s.sentiment_score as score
-       from ml.message_sentiment as s inner join int_im__messages as m on m.im_message_id = s.im_message_id""",
+       from ml.message_sentiment as s inner join int_im_messages_linked as m on m.im_message_id = s.im_message_id""",
     """select person_key, sent_date as day, sentiment_score as score from ml.message_sentiment""",
 )
 # Survey comments of non-anonymous surveys (ml.comment_sentiment, keyed by response_id).

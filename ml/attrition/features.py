@@ -63,17 +63,17 @@ class FeatureGroup:
 
 GROUPS: dict[str, FeatureGroup] = {g.name: g for g in (
     FeatureGroup("hris", ("select employee_id, person_key, hire_date, termination_date, is_voluntary_termination "
-                          "from int_hris__employments",
-                          "select employee_id, valid_from, manager_person_key, base_salary from int_hris__job_spans"),
+                          "from int_employments_derived",
+                          "select employee_id, valid_from, manager_person_key, base_salary from int_job_spans_derived"),
                  "HRIS employments and job history (required: the population comes from it)"),
-    FeatureGroup("reviews", ("select person_key, review_date, performance_rating from int_hris__performance_reviews",),
+    FeatureGroup("reviews", ("select person_key, review_date, performance_rating from int_performance_reviews_linked",),
                  "HRIS performance reviews"),
     FeatureGroup("pay", ("select job_level, location, effective_date, band_mid from stg_hris__pay_bands",),
                  "HRIS pay bands"),
-    FeatureGroup("referral", ("select person_key, created_date, referrer_person_key from int_ats__candidates",),
+    FeatureGroup("referral", ("select person_key, created_date, referrer_person_key from int_candidates_linked",),
                  "ATS candidate profiles (referrer)"),
     FeatureGroup("one_on_ones", ("select employee_id, meeting_date from stg_hris__one_on_one_meetings",
-                                 "select record_source, source_record_id, person_key from int_identity__crosswalk "
+                                 "select record_source, source_record_id, person_key from int_person_records_resolved "
                                  "where record_source = 'hris__employees'"),
                  "HRIS 1:1 meetings"),
     FeatureGroup("attendance", ("select person_key, work_date, overtime_hours from fct_attendance_daily",),
@@ -95,65 +95,65 @@ _WP3 = "the 3 months before the last 3"
 _ATT = "fct_attendance_daily"
 _F = Feature
 FEATURES: dict[str, Feature] = {f.name: f for f in (
-    _F("tenure_years", "hris", "Years since the hire date of the current employment", "int_hris__employments",
+    _F("tenure_years", "hris", "Years since the hire date of the current employment", "int_employments_derived",
        "snapshot date", "tenure"),
-    _F("is_rehire", "hris", "Current employment follows an earlier exit", "int_hris__employments", "snapshot date",
+    _F("is_rehire", "hris", "Current employment follows an earlier exit", "int_employments_derived", "snapshot date",
        "rehire", "flag"),
-    _F("employment_type", "hris", "full_time, part_time, intern or contractor", "int_hris__employments",
+    _F("employment_type", "hris", "full_time, part_time, intern or contractor", "int_employments_derived",
        "snapshot date", "employment_type", "category"),
-    _F("job_family", "hris", "Job family in force", "int_hris__job_spans", "snapshot date", "job_family",
+    _F("job_family", "hris", "Job family in force", "int_job_spans_derived", "snapshot date", "job_family",
        "category"),
-    _F("job_level_number", "hris", "Number of the level in force (P3 -> 3, M2 -> 2)", "int_hris__job_spans",
+    _F("job_level_number", "hris", "Number of the level in force (P3 -> 3, M2 -> 2)", "int_job_spans_derived",
        "snapshot date", "level"),
-    _F("is_manager_level", "hris", "Level in force is a management level (M*)", "int_hris__job_spans",
+    _F("is_manager_level", "hris", "Level in force is a management level (M*)", "int_job_spans_derived",
        "snapshot date", "level", "flag"),
     _F("salary_change_12m_pct", "hris", "Base salary change in % versus the salary in force 12 months before "
-       "(NULL when hired less than 12 months ago or the currency changed)", "int_hris__job_spans", "12 months",
+       "(NULL when hired less than 12 months ago or the currency changed)", "int_job_spans_derived", "12 months",
        "salary_growth"),
     _F("months_since_promotion", "hris", "Months since the last promotion of the current employment, or since "
-       "the hire when never promoted", "int_hris__job_spans (change_reason promotion)", "snapshot date",
+       "the hire when never promoted", "int_job_spans_derived (change_reason promotion)", "snapshot date",
        "promotion"),
     _F("manager_changes_6m", "hris", "Job records whose manager differs from the previous record's",
-       "int_hris__job_spans", "last 6 months", "manager_change"),
+       "int_job_spans_derived", "last 6 months", "manager_change"),
     _F("months_since_manager_change", "hris", "Months since the manager last changed (a job record whose manager "
-       "differs from the previous record's), or since the hire when never", "int_hris__job_spans", "snapshot date",
+       "differs from the previous record's), or since the hire when never", "int_job_spans_derived", "snapshot date",
        "manager_change"),
-    _F("direct_reports", "hris", "People whose manager in force is this person", "int_hris__job_spans",
+    _F("direct_reports", "hris", "People whose manager in force is this person", "int_job_spans_derived",
        "snapshot date", "direct_reports"),
     _F("dept_voluntary_exits_12m", "hris", "Voluntary exits from the person's department (department held on "
-       "the leaver's last day), the person excluded", "int_hris__employments + int_hris__job_spans",
+       "the leaver's last day), the person excluded", "int_employments_derived + int_job_spans_derived",
        "last 12 months", "team_attrition"),
     _F("dept_voluntary_attrition_12m", "hris", "Those exits / (exits + the department's other people now)",
-       "int_hris__employments + int_hris__job_spans", "last 12 months", "team_attrition"),
+       "int_employments_derived + int_job_spans_derived", "last 12 months", "team_attrition"),
     _F("manager_team_voluntary_exits_12m", "hris", "Voluntary exits of people whose manager (on their last day) "
-       "is the person's current manager, the person excluded", "int_hris__employments + int_hris__job_spans",
+       "is the person's current manager, the person excluded", "int_employments_derived + int_job_spans_derived",
        "last 12 months", "manager_team_attrition"),
     _F("manager_team_voluntary_attrition_12m", "hris", "Those exits / (exits + the manager's other reports now)",
-       "int_hris__employments + int_hris__job_spans", "last 12 months", "manager_team_attrition"),
-    _F("performance_rating", "reviews", "Rating 1-5 of the latest review", "int_hris__performance_reviews",
+       "int_employments_derived + int_job_spans_derived", "last 12 months", "manager_team_attrition"),
+    _F("performance_rating", "reviews", "Rating 1-5 of the latest review", "int_performance_reviews_linked",
        "latest review on or before the snapshot", "performance"),
     _F("rating_change", "reviews", "Latest rating minus the previous review's rating",
-       "int_hris__performance_reviews", "last two reviews", "performance"),
+       "int_performance_reviews_linked", "last two reviews", "performance"),
     _F("potential_level", "reviews", "Potential of the latest review: low 1, medium 2, high 3",
-       "int_hris__performance_reviews", "latest review", "potential"),
-    _F("is_high_potential", "reviews", "High potential in the latest review", "int_hris__performance_reviews",
+       "int_performance_reviews_linked", "latest review", "potential"),
+    _F("is_high_potential", "reviews", "High potential in the latest review", "int_performance_reviews_linked",
        "latest review", "potential", "flag"),
-    _F("is_key_talent", "reviews", "Key talent in the latest review", "int_hris__performance_reviews",
+    _F("is_key_talent", "reviews", "Key talent in the latest review", "int_performance_reviews_linked",
        "latest review", "key_talent", "flag"),
     _F("pay_vs_band_mid_pct", "pay", "Base salary versus the midpoint of the pay band in force for the level and "
-       "site, in % (negative = below)", "int_hris__job_spans + stg_hris__pay_bands", "snapshot date", "pay"),
+       "site, in % (negative = below)", "int_job_spans_derived + stg_hris__pay_bands", "snapshot date", "pay"),
     _F("band_position", "pay", "Place of the salary in the band: 0 = band minimum, 1 = band maximum",
-       "int_hris__job_spans + stg_hris__pay_bands", "snapshot date", "pay"),
+       "int_job_spans_derived + stg_hris__pay_bands", "snapshot date", "pay"),
     _F("was_referred", "referral", "A candidate profile of the person (created by then) names a referrer",
-       "int_ats__candidates", "snapshot date", "referral", "flag"),
+       "int_candidates_linked", "snapshot date", "referral", "flag"),
     _F("referrer_left_12m", "referral", "That referrer left the company (any exit); NULL when not referred",
-       "int_ats__candidates + int_hris__employments", "last 12 months", "referrer_left", "flag"),
+       "int_candidates_linked + int_employments_derived", "last 12 months", "referrer_left", "flag"),
     _F("referrer_gone", "referral", "That referrer is no longer employed at the snapshot (left at any time); "
-       "NULL when not referred", "int_ats__candidates + int_hris__employments", "snapshot date", "referrer_left",
+       "NULL when not referred", "int_candidates_linked + int_employments_derived", "snapshot date", "referrer_left",
        "flag"),
     _F("days_since_one_on_one", "one_on_ones", "Days since the last 1:1 meeting recorded in the HRIS (when none "
        "since the hire or the first recorded meeting: days since then, a lower bound)",
-       "stg_hris__one_on_one_meetings via int_identity__crosswalk", "snapshot date", "one_on_one"),
+       "stg_hris__one_on_one_meetings via int_person_records_resolved", "snapshot date", "one_on_one"),
     _F("one_on_ones_90d", "one_on_ones", "1:1 meetings per 90 days", "stg_hris__one_on_one_meetings",
        "last 90 days", "one_on_one"),
     _F("one_on_ones_monthly_12m", "one_on_ones", "1:1 meetings per month", "stg_hris__one_on_one_meetings",
@@ -200,9 +200,9 @@ FEATURES: dict[str, Feature] = {f.name: f for f in (
     _F("days_since_manager_dm", "im", "Days since the last direct message with the manager (lower bound when "
        "none since the hire / first IM day)", "fct_im_activity_daily", "snapshot date", "manager_dm"),
     _F("sentiment_3m", "sentiment", "Mean sentiment score (-1 to 1) of the IM messages the person sent",
-       "ml.message_sentiment + int_im__messages", "last 3 months", "sentiment"),
+       "ml.message_sentiment + int_im_messages_linked", "last 3 months", "sentiment"),
     _F("sentiment_change", "sentiment", "Mean sentiment, last 3 months minus the 3 before",
-       "ml.message_sentiment + int_im__messages", "6 months", "sentiment"),
+       "ml.message_sentiment + int_im_messages_linked", "6 months", "sentiment"),
     _F("comment_sentiment_12m", "comment_sentiment", "Mean sentiment score (-1 to 1) of the person's comments in "
        "non-anonymous surveys", "ml.comment_sentiment + fct_survey_responses", "last 12 months",
        "comment_sentiment"),
@@ -266,8 +266,8 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The latest HRIS date (hire, exit or job change) - the day the export was taken - but never after today.
     Pass ``as_of`` explicitly when the pipeline knows its as-of date."""
     latest = _scalar(con, """select greatest(
-        (select max(greatest(hire_date, coalesce(termination_date, hire_date))) from int_hris__employments),
-        (select max(valid_from) from int_hris__job_spans))""")
+        (select max(greatest(hire_date, coalesce(termination_date, hire_date))) from int_employments_derived),
+        (select max(valid_from) from int_job_spans_derived))""")
     today = dt.date.today()
     return min(latest, today) if latest else today
 
@@ -276,9 +276,9 @@ def history_start(con: duckdb.DuckDBPyConnection) -> dt.date:
     """First day the HRIS records movements (exits, job changes). Hire dates reach further back (people hired
     years ago), but before this day leavers are missing, so a snapshot needs 12 months after it."""
     start = _scalar(con, """select least(
-        (select min(termination_date) from int_hris__employments),
-        (select min(valid_from) from int_hris__job_spans where change_reason not in ('hire', 'rehire')))""")
-    return start or _scalar(con, "select min(hire_date) from int_hris__employments")
+        (select min(termination_date) from int_employments_derived),
+        (select min(valid_from) from int_job_spans_derived where change_reason not in ('hire', 'rehire')))""")
+    return start or _scalar(con, "select min(hire_date) from int_employments_derived")
 
 
 # ----------------------------------------------------------------------------------------------- sources
@@ -332,7 +332,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, dates: list[dt.date], horizon_month
         select employee_id, person_key, hire_date, termination_date, is_voluntary_termination, employment_type,
                gender, coalesce(is_rehire, false) as is_rehire,
                lead(hire_date) over (partition by person_key order by hire_date, employee_id) as next_hire_date
-        from int_hris__employments
+        from int_employments_derived
         where person_key is not null and person_key <> '-1' and hire_date is not null""")
     # Employed at the end of the snapshot day: hired by then and not yet left (a termination date is the last
     # day worked). Overlapping employments of one person: the latest hire.

@@ -40,7 +40,7 @@ FEATURES_KEY = AssetKey([ML_SCHEMA, "attrition_features"])
 MODEL_KEY = AssetKey([ML_SCHEMA, "attrition_model"])
 SCORES_KEY = AssetKey([ML_SCHEMA, "attrition_scores"])
 MART_DEPS = ["fct_employment_daily", "dim_person_history", "fct_attendance_daily", "fct_survey_responses",
-             "fct_im_activity_daily", "int_hris__one_on_ones"]
+             "fct_im_activity_daily", "int_one_on_ones_linked"]
 
 
 def _markdown(frame: pd.DataFrame) -> str:

@@ -9,7 +9,7 @@ with
 
 crosswalk as (
 
-    select * from {{ ref('int_identity__crosswalk') }}
+    select * from {{ ref('int_person_records_resolved') }}
 
 ),
 

@@ -6,14 +6,14 @@ with
 
 contracts as (
 
-    select * from {{ ref('stg_hris__contracts') }}
+    select * from {{ ref('int_contracts_prepared') }}
 
 ),
 
 employments as (
 
     select employee_id, person_key
-    from {{ ref('int_hris__employments') }}
+    from {{ ref('int_employments_derived') }}
     where is_active and person_key <> {{ unknown_person_key() }}
 
 ),

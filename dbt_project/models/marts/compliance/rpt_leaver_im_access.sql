@@ -1,6 +1,6 @@
 {#- Leavers whose IM account is still active after their exit: one row per person and IM account, for people
     whose latest employment has ended (dim_person lifecycle_stage 'alumnus') and whose account, linked to them by
-    the identity crosswalk (int_im__accounts), is not deactivated (access_status 'still_active') or was
+    the identity crosswalk (int_im_accounts_linked), is not deactivated (access_status 'still_active') or was
     deactivated after the exit date ('deactivated_late'). days_since_exit counts to the as-of date;
     days_active_after_exit to the deactivation date (or the as-of date while still active). -#}
 with
@@ -21,7 +21,7 @@ accounts as (
         platform,
         is_deactivated,
         {{ dbt.cast('deactivated_at_utc', 'date') }} as deactivated_date
-    from {{ ref('int_im__accounts') }}
+    from {{ ref('int_im_accounts_linked') }}
     where person_key <> {{ unknown_person_key() }}
 
 ),

@@ -1,5 +1,5 @@
 {#- One row per leaver: an employment of a linked person that ended on or before the as-of date. Offboarding
-    tasks of the employment (stg_hris__offboarding_tasks) against the required task types
+    tasks of the employment (int_offboarding_tasks_prepared) against the required task types
     (var('offboarding_required_tasks'), default exit_interview, final_pay, knowledge_handover, asset_return,
     account_revocation):
     - tasks_due: due on or before the as-of date; tasks_completed; tasks_late: completed after the due date;
@@ -14,7 +14,7 @@ with
 leavers as (
 
     select employee_id, person_key, termination_date, is_voluntary_termination
-    from {{ ref('int_hris__employments') }}
+    from {{ ref('int_employments_derived') }}
     where person_key <> {{ unknown_person_key() }}
         and termination_date is not null
         and termination_date <= {{ as_of_date() }}
@@ -23,7 +23,7 @@ leavers as (
 
 tasks as (
 
-    select * from {{ ref('stg_hris__offboarding_tasks') }}
+    select * from {{ ref('int_offboarding_tasks_prepared') }}
 
 ),
 

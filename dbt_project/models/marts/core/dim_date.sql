@@ -1,10 +1,10 @@
-{#- Calendar dimension: one row per day over the data range (see int_calendar__dates: the project's own date
+{#- Calendar dimension: one row per day over the data range (see int_calendar_dates_generated: the project's own date
     spine, no packages), with year, quarter, month, ISO week and weekend flag. -#}
 with
 
 dates as (
 
-    select * from {{ ref('int_calendar__dates') }}
+    select * from {{ ref('int_calendar_dates_generated') }}
 
 )
 

@@ -6,13 +6,13 @@ with
 
 job_history as (
 
-    select * from {{ ref('stg_hris__job_history') }}
+    select * from {{ ref('int_job_changes_prepared') }}
 
 ),
 
 requisitions as (
 
-    select * from {{ ref('stg_ats__requisitions') }}
+    select * from {{ ref('int_requisitions_prepared') }}
 
 ),
 

@@ -10,14 +10,14 @@ with
 
 departments as (
 
-    select * from {{ ref('stg_hris__departments') }}
+    select * from {{ ref('int_departments_prepared') }}
 
 ),
 
 crosswalk as (
 
     select source_record_id, person_key
-    from {{ ref('int_identity__crosswalk') }}
+    from {{ ref('int_person_records_resolved') }}
     where record_source = 'hris__employees'
 
 ),
@@ -25,7 +25,7 @@ crosswalk as (
 current_jobs as (
 
     select department_id, count(distinct person_key) as current_headcount
-    from {{ ref('int_hris__job_spans') }}
+    from {{ ref('int_job_spans_derived') }}
     where is_current
     group by department_id
 

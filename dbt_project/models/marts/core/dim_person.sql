@@ -8,39 +8,39 @@ with
 
 lifecycle as (
 
-    select * from {{ ref('int_person__lifecycle') }}
+    select * from {{ ref('int_person_lifecycles_derived') }}
 
 ),
 
 touchpoints as (
 
-    select * from {{ ref('int_person__touchpoints') }}
+    select * from {{ ref('int_person_touchpoints_unioned') }}
 
 ),
 
 candidates as (
 
-    select * from {{ ref('int_ats__candidates') }}
+    select * from {{ ref('int_candidates_linked') }}
 
 ),
 
 employments as (
 
-    select * from {{ ref('int_hris__employments') }}
+    select * from {{ ref('int_employments_derived') }}
     where person_key <> {{ unknown_person_key() }}
 
 ),
 
 job_spans as (
 
-    select * from {{ ref('int_hris__job_spans') }}
+    select * from {{ ref('int_job_spans_derived') }}
     where person_key <> {{ unknown_person_key() }}
 
 ),
 
 reviews as (
 
-    select * from {{ ref('int_hris__performance_reviews') }}
+    select * from {{ ref('int_performance_reviews_linked') }}
     where person_key <> {{ unknown_person_key() }}
 
 ),

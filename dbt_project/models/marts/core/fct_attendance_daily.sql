@@ -4,7 +4,7 @@
     while employed) or took approved leave.
 
     - Work dates are local (the punch's time zone); a night shift's clock-out after midnight counts for the
-      day the shift started (int_attendance__punches_local).
+      day the shift started (int_punches_localised).
     - hours_worked: first clock-in to last clock-out of the work date; null when one of them is missing.
     - is_inferred_holiday: public holidays are not in the sources; a weekday is taken as a holiday for a time
       zone (the site's country) when at least var('holiday_min_scheduled') (default 5) people of that time zone
@@ -15,7 +15,7 @@
     - late_minutes: minutes from the shift start to the first clock-in, counted when the clock-in is more than
       var('late_grace_minutes') (default 5) after the start; 0 when on time; null without a clock-in.
     - is_absent: scheduled workday without any punch and without approved leave.
-    - leave_hours: approved leave hours allotted to the day (int_attendance__leave_days).
+    - leave_hours: approved leave hours allotted to the day (int_leave_days_expanded).
     Records of employee ids not linked to a person (HRIS record in quarantine) are left out.
 -#}
 {%- set grace_minutes = var('late_grace_minutes', 5) | int -%}
@@ -25,35 +25,35 @@ with
 
 punches as (
 
-    select * from {{ ref('int_attendance__punches_local') }}
+    select * from {{ ref('int_punches_localised') }}
     where person_key <> {{ unknown_person_key() }}
 
 ),
 
 shift_spans as (
 
-    select * from {{ ref('int_attendance__shift_spans') }}
+    select * from {{ ref('int_shift_spans_derived') }}
     where person_key <> {{ unknown_person_key() }}
 
 ),
 
 leave_days as (
 
-    select * from {{ ref('int_attendance__leave_days') }}
+    select * from {{ ref('int_leave_days_expanded') }}
     where person_key <> {{ unknown_person_key() }} and is_approved and leave_hours > 0
 
 ),
 
 employments as (
 
-    select * from {{ ref('int_hris__employments') }}
+    select * from {{ ref('int_employments_derived') }}
     where person_key <> {{ unknown_person_key() }}
 
 ),
 
 calendar as (
 
-    select date_day, is_weekend from {{ ref('int_calendar__dates') }}
+    select date_day, is_weekend from {{ ref('int_calendar_dates_generated') }}
 
 ),
 

@@ -12,21 +12,21 @@ with
 
 messages as (
 
-    select * from {{ ref('int_im__messages') }}
+    select * from {{ ref('int_im_messages_linked') }}
     where sender_person_key <> {{ unknown_person_key() }}
 
 ),
 
 dm_recipients as (
 
-    select * from {{ ref('int_im__direct_message_recipients') }}
+    select * from {{ ref('int_direct_message_recipients_resolved') }}
 
 ),
 
 job_spans as (
 
     select person_key, manager_person_key, valid_from, valid_to, job_history_id
-    from {{ ref('int_hris__job_spans') }}
+    from {{ ref('int_job_spans_derived') }}
     where person_key <> {{ unknown_person_key() }}
 
 ),
@@ -39,7 +39,7 @@ person_timezones as (
             person_key,
             timezone,
             row_number() over (partition by person_key order by valid_from desc, employee_id desc) as tz_rank
-        from {{ ref('int_attendance__shift_spans') }}
+        from {{ ref('int_shift_spans_derived') }}
         where person_key <> {{ unknown_person_key() }} and timezone is not null
     ) as ranked
     where tz_rank = 1

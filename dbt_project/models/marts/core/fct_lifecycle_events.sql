@@ -5,7 +5,7 @@ with
 
 events as (
 
-    select * from {{ ref('int_lifecycle__events') }}
+    select * from {{ ref('int_lifecycle_events_unioned') }}
 
 ),
 

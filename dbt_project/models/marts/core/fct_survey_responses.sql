@@ -6,14 +6,14 @@ with
 
 responses as (
 
-    select * from {{ ref('int_surveys__responses') }}
+    select * from {{ ref('int_survey_responses_linked') }}
 
 ),
 
 job_spans as (
 
     select person_key, department_id, valid_from, valid_to, job_history_id
-    from {{ ref('int_hris__job_spans') }}
+    from {{ ref('int_job_spans_derived') }}
     where person_key <> {{ unknown_person_key() }}
 
 ),

@@ -8,7 +8,7 @@ with
 responses as (
 
     select *
-    from {{ ref('int_surveys__response_departments') }}
+    from {{ ref('int_survey_responses_assigned_to_departments') }}
     where survey_type = 'engagement_pulse'
         and dimension in ('fairness', 'development', 'recognition', 'communication')
         and score is not null
@@ -19,7 +19,7 @@ responses as (
 
 surveys as (
 
-    select survey_id, opened_date, closed_date from {{ ref('stg_surveys__surveys') }}
+    select survey_id, opened_date, closed_date from {{ ref('int_surveys_prepared') }}
 
 ),
 

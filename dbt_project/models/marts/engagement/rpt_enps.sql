@@ -7,7 +7,7 @@ with
 responses as (
 
     select *
-    from {{ ref('int_surveys__response_departments') }}
+    from {{ ref('int_survey_responses_assigned_to_departments') }}
     where survey_type = 'enps'
         and dimension = 'enps'
         and score is not null
@@ -18,7 +18,7 @@ responses as (
 
 surveys as (
 
-    select survey_id, opened_date, closed_date from {{ ref('stg_surveys__surveys') }}
+    select survey_id, opened_date, closed_date from {{ ref('int_surveys_prepared') }}
 
 ),
 

@@ -10,7 +10,7 @@ with
 responses as (
 
     select *
-    from {{ ref('int_surveys__responses') }}
+    from {{ ref('int_survey_responses_linked') }}
     where survey_type in ('interview_experience', 'onboarding_30d', 'exit')
 
 ),
@@ -18,7 +18,7 @@ responses as (
 job_spans as (
 
     select person_key, department_id, valid_from, job_history_id
-    from {{ ref('int_hris__job_spans') }}
+    from {{ ref('int_job_spans_derived') }}
     where valid_to is null or valid_to > valid_from
 
 ),
@@ -26,7 +26,7 @@ job_spans as (
 applications as (
 
     select candidate_id, department_id, applied_date, application_id
-    from {{ ref('int_ats__applications') }}
+    from {{ ref('int_applications_linked') }}
 
 ),
 

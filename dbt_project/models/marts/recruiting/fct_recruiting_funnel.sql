@@ -19,14 +19,14 @@ funnel_stages as (
 applications as (
 
     select application_id, requisition_id, source_channel
-    from {{ ref('int_ats__applications') }}
+    from {{ ref('int_applications_linked') }}
 
 ),
 
 stage_records as (
 
     select s.application_id, s.stage, f.stage_order, s.days_in_stage
-    from {{ ref('int_ats__application_stages') }} as s
+    from {{ ref('int_application_stages_linked') }} as s
     inner join funnel_stages as f
         on f.stage = s.stage
 

@@ -25,7 +25,7 @@ ratings as (
         {{ dbt.concat(["'round_'", dbt.cast('interview_round', dbt.type_string())]) }} as stage_or_round,
         {{ dbt.cast('application_id', dbt.type_string()) }} as person_ref,
         rating as score
-    from {{ ref('int_ats__interviews') }}
+    from {{ ref('int_interviews_linked') }}
     where rating >= 1
         and rating <= 5
         and interview_date is not null
@@ -36,7 +36,7 @@ ratings as (
 furthest_stage as (
 
     select s.application_id, max(f.stage_order) as stage_order
-    from {{ ref('int_ats__application_stages') }} as s
+    from {{ ref('int_application_stages_linked') }} as s
     inner join funnel_stages as f
         on f.stage = s.stage
     group by s.application_id
@@ -54,8 +54,8 @@ survey_answers as (
         row_number() over (
             partition by r.response_id order by a.applied_date desc, a.application_id desc
         ) as application_rank
-    from {{ ref('int_surveys__responses') }} as r
-    left join {{ ref('int_ats__applications') }} as a
+    from {{ ref('int_survey_responses_linked') }} as r
+    left join {{ ref('int_applications_linked') }} as a
         on r.respondent_record_source = 'ats__candidates'
         and a.candidate_id = r.respondent_source_id
         and a.applied_date <= r.submitted_date_utc

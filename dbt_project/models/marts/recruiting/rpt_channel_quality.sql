@@ -14,8 +14,8 @@ hires as (
         o.person_key,
         o.proposed_start_date,
         a.source_channel
-    from {{ ref('int_ats__offers') }} as o
-    inner join {{ ref('int_ats__applications') }} as a
+    from {{ ref('int_offers_linked') }} as o
+    inner join {{ ref('int_applications_linked') }} as a
         on a.application_id = o.application_id
     where o.is_accepted
         and o.person_key <> {{ unknown_person_key() }}
@@ -25,7 +25,7 @@ hires as (
 employments as (
 
     select employee_id, person_key, hire_date, termination_date
-    from {{ ref('int_hris__employments') }}
+    from {{ ref('int_employments_derived') }}
 
 ),
 
@@ -81,7 +81,7 @@ first_reviews as (
             partition by c.offer_id order by r.review_date, r.performance_review_id
         ) as review_rank
     from eligible as c
-    inner join {{ ref('int_hris__performance_reviews') }} as r
+    inner join {{ ref('int_performance_reviews_linked') }} as r
         on r.employee_id = c.employee_id
         and r.review_date >= c.anniversary_date
         and r.performance_rating is not null

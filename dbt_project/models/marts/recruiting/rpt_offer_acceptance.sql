@@ -11,8 +11,8 @@ offers as (
         {{ dbt.cast(dbt.date_trunc('month', 'o.offered_date'), 'date') }} as offer_month,
         a.department_id,
         a.source_channel
-    from {{ ref('int_ats__offers') }} as o
-    left join {{ ref('int_ats__applications') }} as a
+    from {{ ref('int_offers_linked') }} as o
+    left join {{ ref('int_applications_linked') }} as a
         on a.application_id = o.application_id
     where o.offered_date is not null
 

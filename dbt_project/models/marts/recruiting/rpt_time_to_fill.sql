@@ -6,7 +6,7 @@ with
 
 requisitions as (
 
-    select * from {{ ref('stg_ats__requisitions') }}
+    select * from {{ ref('int_requisitions_prepared') }}
 
 ),
 
@@ -21,14 +21,14 @@ accepted_offers as (
         row_number() over (
             partition by o.requisition_id order by o.responded_date, o.offer_id
         ) as offer_rank
-    from {{ ref('int_ats__offers') }} as o
+    from {{ ref('int_offers_linked') }} as o
     where o.is_accepted
 
 ),
 
 employments as (
 
-    select person_key, hire_date from {{ ref('int_hris__employments') }}
+    select person_key, hire_date from {{ ref('int_employments_derived') }}
 
 ),
 

@@ -21,7 +21,7 @@ with
 referred as (
 
     select candidate_id, person_key, referrer_person_key, created_date
-    from {{ ref('int_ats__candidates') }}
+    from {{ ref('int_candidates_linked') }}
     where referrer_person_key is not null
 
 ),
@@ -32,7 +32,7 @@ applications as (
         candidate_id,
         min(applied_date) as first_applied_date,
         max(case when is_hired then 1 else 0 end) as is_hired
-    from {{ ref('int_ats__applications') }}
+    from {{ ref('int_applications_linked') }}
     group by candidate_id
 
 ),

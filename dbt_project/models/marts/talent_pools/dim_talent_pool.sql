@@ -37,7 +37,7 @@ ats_pools as (
         'ats' as pool_source,
         'Curated by recruiters in the ATS.' as pool_description,
         {{ dbt.cast('null', dbt.type_string()) }} as rule_sql
-    from {{ ref('int_ats__talent_pool_members') }}
+    from {{ ref('int_talent_pool_members_linked') }}
 
 ),
 
@@ -56,7 +56,7 @@ today as (
         count(*) as current_members,
         sum(case when days_since_last_touch <= {{ var('talent_pool_active_days') }} then 1 else 0 end)
             as current_active_members
-    from {{ ref('int_talent_pools__member_days') }}
+    from {{ ref('int_talent_pool_member_days_expanded') }}
     where date_day = {{ as_of_date() }}
     group by pool_id
 

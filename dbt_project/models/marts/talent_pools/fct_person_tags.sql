@@ -13,7 +13,7 @@ with
 today as (
 
     select *
-    from {{ ref('int_talent__person_features_daily') }}
+    from {{ ref('int_person_day_features_joined') }}
     where date_day = {{ as_of_date() }}
 
 ),
@@ -21,7 +21,7 @@ today as (
 referrers as (
 
     select distinct referrer_person_key as person_key
-    from {{ ref('int_ats__candidates') }}
+    from {{ ref('int_candidates_linked') }}
     where referrer_person_key is not null and referrer_person_key <> {{ unknown_person_key() }}
 
 ),
@@ -29,7 +29,7 @@ referrers as (
 attendees as (
 
     select distinct person_key
-    from {{ ref('int_ats__event_signups') }}
+    from {{ ref('int_event_signups_linked') }}
     where has_attended and event_date <= {{ as_of_date() }}
 
 ),

@@ -13,7 +13,7 @@ pools as (
 
 member_days as (
 
-    select * from {{ ref('int_talent_pools__member_days') }}
+    select * from {{ ref('int_talent_pool_member_days_expanded') }}
     where date_day <= {{ as_of_date() }}
 
 ),

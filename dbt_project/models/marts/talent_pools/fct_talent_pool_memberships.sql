@@ -1,5 +1,5 @@
 {#- Membership spans: one row per pool x person x uninterrupted run of member days in the history held
-    (int_talent_pools__member_days: the initial backfill of talent_pool_history_days, then one day a night).
+    (int_talent_pool_member_days_expanded: the initial backfill of talent_pool_history_days, then one day a night).
     valid_from is the first member day, valid_to the first day no longer a member (null while still one).
     A span already open on the first day of the history is left-censored (is_left_censored): the person may
     have joined earlier than valid_from. Conversion: the first application and the first hire after the
@@ -8,7 +8,7 @@ with
 
 member_days as (
 
-    select * from {{ ref('int_talent_pools__member_days') }}
+    select * from {{ ref('int_talent_pool_member_days_expanded') }}
     where date_day <= {{ as_of_date() }}
 
 ),
@@ -54,13 +54,13 @@ spans as (
 
 applications as (
 
-    select person_key, applied_date from {{ ref('int_ats__applications') }}
+    select person_key, applied_date from {{ ref('int_applications_linked') }}
 
 ),
 
 hires as (
 
-    select person_key, hire_date from {{ ref('int_hris__employments') }}
+    select person_key, hire_date from {{ ref('int_employments_derived') }}
 
 ),
 

@@ -1,6 +1,6 @@
 {#- Talent segment of every employee and alumnus on the as-of date: one row per person. Segments are rules in
     this model's YAML (meta.talent_segments), compiled by the talent_rule macro over the point-in-time
-    features of the as-of date (int_talent__person_features_daily); they are tried in the order written and
+    features of the as-of date (int_person_day_features_joined); they are tried in the order written and
     the first that holds wins (segment_rank = its position), so every person gets exactly one. People no rule
     matches get 'unassigned'. -#}
 {%- set segments = talent_rule_definitions('dim_person_talent_segment', 'talent_segments') -%}
@@ -9,7 +9,7 @@ with
 people as (
 
     select *
-    from {{ ref('int_talent__person_features_daily') }}
+    from {{ ref('int_person_day_features_joined') }}
     where date_day = {{ as_of_date() }}
         and lifecycle_stage in ('employee', 'rehired', 'alumnus')
 

@@ -28,7 +28,7 @@ reviews as (
                 order by case when r.review_date is null then 1 else 0 end, r.review_date desc,
                     r.employee_id desc, r.performance_review_id desc
             ) as period_rank
-        from {{ ref('int_hris__performance_reviews') }} as r
+        from {{ ref('int_performance_reviews_linked') }} as r
         where r.person_key <> {{ unknown_person_key() }}
             and r.review_period is not null
             and (r.review_date is null or r.review_date <= {{ as_of_date() }})

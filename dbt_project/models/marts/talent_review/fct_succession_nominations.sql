@@ -15,7 +15,7 @@ with
 plans as (
 
     select *
-    from {{ ref('int_hris__succession_plans') }}
+    from {{ ref('int_succession_plans_linked') }}
     where updated_date <= {{ as_of_date() }}
 
 ),

@@ -35,7 +35,7 @@ latest_placements as (
 pairs as (
 
     select mentor_person_key, mentee_person_key, start_date, end_date
-    from {{ ref('int_hris__mentoring_pairs') }}
+    from {{ ref('int_mentoring_pairs_linked') }}
     where start_date <= {{ as_of_date() }}
 
 ),
@@ -71,7 +71,7 @@ idps as (
         is_open,
         created_date,
         case when last_reviewed_date <= {{ as_of_date() }} then last_reviewed_date end as last_reviewed_date
-    from {{ ref('int_hris__idps') }}
+    from {{ ref('int_idps_linked') }}
     where created_date <= {{ as_of_date() }}
 
 ),
@@ -114,7 +114,7 @@ one_on_ones as (
             then 1 else 0 end) as one_on_ones_last_90_days,
         max(m.meeting_date) as last_one_on_one_date
     from current_employees as e
-    inner join {{ ref('int_hris__one_on_ones') }} as m
+    inner join {{ ref('int_one_on_ones_linked') }} as m
         on m.person_key = e.person_key
         and m.manager_person_key = e.manager_person_key
         and m.meeting_date <= {{ as_of_date() }}

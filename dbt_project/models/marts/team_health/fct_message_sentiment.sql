@@ -4,7 +4,7 @@ with
 
 messages as (
 
-    select * from {{ ref('int_im__messages') }}
+    select * from {{ ref('int_im_messages_linked') }}
 
 ),
 

@@ -23,7 +23,7 @@ employments as (
         termination_date,
         is_voluntary_termination,
         is_regretted_termination
-    from {{ ref('int_hris__employments') }}
+    from {{ ref('int_employments_derived') }}
     where person_key <> {{ unknown_person_key() }}
         and hire_date is not null
         and hire_date <= {{ as_of_date() }}
@@ -57,7 +57,7 @@ employment_days as (
 job_spans as (
 
     select employee_id, department_id, job_level, job_key, manager_person_key, valid_from, valid_to
-    from {{ ref('int_hris__job_spans') }}
+    from {{ ref('int_job_spans_derived') }}
     where valid_to is null or valid_to > valid_from
 
 ),
@@ -65,7 +65,7 @@ job_spans as (
 promotions as (
 
     select distinct employee_id, valid_from as promotion_date
-    from {{ ref('int_hris__job_spans') }}
+    from {{ ref('int_job_spans_derived') }}
     where change_reason = 'promotion'
 
 ),
@@ -79,7 +79,7 @@ reviews as (
         lead(review_date) over (
             partition by person_key order by review_date, performance_review_id
         ) as next_review_date
-    from {{ ref('int_hris__performance_reviews') }}
+    from {{ ref('int_performance_reviews_linked') }}
     where person_key <> {{ unknown_person_key() }} and review_date is not null
 
 ),

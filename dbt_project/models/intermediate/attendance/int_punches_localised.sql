@@ -1,0 +1,106 @@
+{#-
+    Punches in local time and attributed to a work date.
+
+    punched_at_local = punched_at_utc in the punch's time zone (trm.to_local_timestamp, dispatched per engine;
+    var('default_timezone') when the export has none). work_date is the local date, except for a clock-out
+    that ends the previous day's shift: the schedule in force on the previous local day ends, counted from
+    that day's midnight, at shift_start + shift length - past midnight for a night shift (shift_end <
+    shift_start, e.g. 20:00-05:00). A clock-out on the next day before the middle of the following off-shift
+    gap (20:00-05:00: before 12:30; 10:00-19:00 with late overtime: before 02:30) belongs to the shift that
+    started the previous day.
+-#}
+with
+
+punches as (
+
+    select * from {{ ref('stg_attendance__punches') }}
+
+),
+
+crosswalk as (
+
+    select source_record_id, person_key
+    from {{ ref('int_person_records_resolved') }}
+    where record_source = 'hris__employees'
+
+),
+
+shift_spans as (
+
+    select * from {{ ref('int_shift_spans_derived') }}
+
+),
+
+localized as (
+
+    select
+        p.punch_id,
+        p.employee_id,
+        coalesce(c.person_key, {{ unknown_person_key() }}) as person_key,
+        p.punch_type,
+        p.punched_at_utc,
+        coalesce(p.timezone, '{{ var("default_timezone") }}') as timezone,
+        {{ trm.to_local_timestamp(
+            'p.punched_at_utc', "coalesce(p.timezone, '" ~ var('default_timezone') ~ "')"
+        ) }} as punched_at_local,
+        p.device_id,
+        p.site
+    from punches as p
+    left join crosswalk as c
+        on c.source_record_id = p.employee_id
+
+),
+
+dated as (
+
+    select
+        localized.*,
+        {{ dbt.cast('punched_at_local', 'date') }} as local_date
+    from localized
+
+),
+
+with_minute as (
+
+    select
+        dated.*,
+        {{ dbt.datediff(dbt.cast('local_date', dbt.type_timestamp()), 'punched_at_local', 'minute') }}
+            as local_minute_of_day,
+        {{ dbt.cast(dbt.dateadd('day', -1, 'local_date'), 'date') }} as previous_local_date
+    from dated
+
+),
+
+attributed as (
+
+    select
+        w.*,
+        coalesce(
+            w.punch_type = 'out'
+            and w.local_minute_of_day
+                < s.shift_start_minute + s.scheduled_minutes + (1440 - s.scheduled_minutes) / 2 - 1440,
+            false
+        ) as is_previous_day_shift
+    from with_minute as w
+    left join shift_spans as s
+        on s.employee_id = w.employee_id
+        and s.valid_from <= w.previous_local_date
+        and (s.valid_to is null or w.previous_local_date < s.valid_to)
+
+)
+
+select
+    punch_id,
+    employee_id,
+    person_key,
+    punch_type,
+    punched_at_utc,
+    timezone,
+    punched_at_local,
+    local_date,
+    local_minute_of_day,
+    is_previous_day_shift,
+    case when is_previous_day_shift then previous_local_date else local_date end as work_date,
+    device_id,
+    site
+from attributed

@@ -1,0 +1,27 @@
+{#- Recruiting-event sign-ups with their person_key; the sign-up's name, email and phone stay in staging. -#}
+with
+
+signups as (
+
+    select * from {{ ref('stg_ats__event_signups') }}
+
+),
+
+crosswalk as (
+
+    select source_record_id, person_key
+    from {{ ref('int_person_records_resolved') }}
+    where record_source = 'ats__event_signups'
+
+)
+
+select
+    s.signup_id,
+    coalesce(c.person_key, {{ unknown_person_key() }}) as person_key,
+    s.event_name,
+    s.event_type,
+    s.event_date,
+    s.has_attended
+from signups as s
+left join crosswalk as c
+    on c.source_record_id = s.signup_id
