@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -414,14 +415,6 @@ def _chunks(items: list[_Pending]) -> list[list[_Pending]]:
     return chunks
 
 
-def load_entity(
-    con: duckdb.DuckDBPyConnection,
-    contract: EntityContract,
-    mapping: Mapping,
-    landing: Path,
-    pii_key: bytes,
-    run_id: str | None = None,
-    log: Callable[[str], None] | None = None,
-    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
-) -> EntityReport:
-    return EntityLoader(con, contract, mapping, landing, pii_key, run_id, log, max_field_chars).load()
+def load_entity(con: duckdb.DuckDBPyConnection, contract: EntityContract, *args: Any, **kwargs: Any) -> EntityReport:
+    """Load the new landing files of one entity: ``EntityLoader(con, contract, ...).load()`` (same arguments)."""
+    return EntityLoader(con, contract, *args, **kwargs).load()

@@ -39,6 +39,10 @@ def ensure_manifest(settings: Settings | None = None) -> Path:
         if not manifest.exists() or manifest.stat().st_mtime < newest:
             from dbt.cli.main import dbtRunner
 
+            from operations.dbt_guard import parse_once_for_every_warehouse
+
+            parse_once_for_every_warehouse()  # the same state check as the nightly's trm-dbt steps
+
             result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
                                          "--profiles-dir", str(DBT_PROJECT_DIR), *vars_argument(settings)])
             if not result.success:

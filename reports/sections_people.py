@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.context import (
-    SUPPRESSED,
-    Block,
-    Kpi,
-    ReportContext,
-    Section,
-    month_label,
-    num,
-    pct,
-    ratio,
-)
+from reports.context import SUPPRESSED, Block, Kpi, ReportContext, Section, month_label, num, pct, ratio
 from reports.svg_charts import bar_chart, hbar_chart, line_chart
 
 MONTHS_SHOWN = 24

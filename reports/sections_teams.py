@@ -8,16 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.context import (
-    SUPPRESSED,
-    Block,
-    Kpi,
-    ReportContext,
-    Section,
-    month_label,
-    num,
-    pct,
-)
+from reports.context import SUPPRESSED, Block, Kpi, ReportContext, Section, month_label, num, pct
 from reports.svg_charts import hbar_chart, line_chart
 
 TOP_TEAMS = 10

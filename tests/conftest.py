@@ -34,12 +34,31 @@ def pytest_collection_modifyitems(config, items):  # noqa: ARG001 - pytest's hoo
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_sentiment_model(tmp_path_factory):
-    """One trained sentiment model for the whole session (training takes tens of seconds), not one per test."""
+    """One trained sentiment model for the whole session, shared by the xdist workers (training takes tens of
+    seconds): the first worker trains it under a lock, the others load it."""
+    import fcntl
     import os
 
     if "TRM_SENTIMENT_MODEL_DIR" not in os.environ:
-        os.environ["TRM_SENTIMENT_MODEL_DIR"] = str(tmp_path_factory.mktemp("sentiment_model"))
+        shared = session_dir(tmp_path_factory, "sentiment_model")
+        os.environ["TRM_SENTIMENT_MODEL_DIR"] = str(shared)
+        with (shared.parent / "sentiment_model.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            from ml.sentiment.model import load_or_train
+
+            load_or_train(shared)
     yield
+
+
+def session_dir(tmp_path_factory, name: str) -> Path:
+    """A folder every xdist worker of this test session sees (the workers' base temp folders share a parent)."""
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    path = root / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def settings_for(home: Path, **overrides):

@@ -23,6 +23,10 @@ def dbt(args: list[str], tmp: Path):
     """dbt in process, with target and logs under ``tmp`` (the warehouse comes from TRM_WAREHOUSE)."""
     from dbt.cli.main import dbtRunner
 
+    from operations.dbt_guard import parse_once_for_every_warehouse
+
+    parse_once_for_every_warehouse()
+
     common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
               "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
     if args and args[0] not in ("deps", "clean", "debug"):

@@ -12,11 +12,13 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
+from dbt_support import with_settings_vars
 
 from ingestion.contracts import load_contracts
 from ingestion.loader import load_entity
 from ingestion.mapping import load_mapping
 from ingestion.warehouse import connect
+from operations.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -41,7 +43,7 @@ def _dbt(args: list[str], tmp: Path):
 
     common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
               "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
-    return dbtRunner().invoke([*args, *common])
+    return dbtRunner().invoke([*with_settings_vars(args, Settings.for_home(tmp)), *common])
 
 
 def _write_landing(landing: Path) -> str:

@@ -143,6 +143,37 @@ def test_a_group_of_three_respondents_is_suppressed(warehouse, db):
         con.close()
 
 
+def test_the_min_group_size_setting_reaches_the_marts(warehouse, monkeypatch):
+    """TRM_MIN_GROUP_SIZE → Settings → dbt --vars → the suppression inside the marts: with a larger minimum, groups
+    shown at the default are suppressed (in a copy of the warehouse, rebuilt the way the nightly passes vars)."""
+    from operations.dbt_project import vars_argument
+    from operations.settings import Settings
+
+    tmp = warehouse["tmp"] / "setting"
+    tmp.mkdir()
+    copy = tmp / warehouse["path"].name
+    shutil.copy(warehouse["path"], copy)
+    shown_at_default = _scalar_at(copy, "select count(*) from main.rpt_enps where not is_suppressed")
+    largest = _scalar_at(copy, "select max(respondents) from main.rpt_enps where not is_suppressed")
+    assert shown_at_default > 0 and largest >= MIN_GROUP
+    monkeypatch.setenv("TRM_WAREHOUSE", str(copy))
+    monkeypatch.setenv("TRM_MIN_GROUP_SIZE", str(largest + 1))
+    settings_vars = json.loads(vars_argument(Settings.from_env())[1])
+    assert settings_vars["min_group_size"] == largest + 1
+    result = dbt(["run", "--select", "rpt_enps", "--vars", json.dumps({**json.loads(_vars()), **settings_vars})], tmp)
+    assert result.success, result.exception
+    assert _scalar_at(copy, "select count(*) from main.rpt_enps where not is_suppressed") == 0
+    assert _scalar_at(copy, "select count(*) from main.rpt_enps where is_suppressed and enps is not null") == 0
+
+
+def _scalar_at(path: Path, sql: str):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_enps_within_bounds_and_consistent(db):
     low, high, bad = db.execute("""
         select min(enps), max(enps),

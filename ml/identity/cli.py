@@ -10,13 +10,14 @@ Exit codes: 0 done, 2 bad input or arguments.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+
+from ml.cli_logging import log_to_stderr
 
 from .config import ResolverConfig
 from .normalize import canonical_columns
@@ -105,8 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
-                        stream=sys.stderr)
+    log_to_stderr(args.quiet)
     try:
         config = ResolverConfig(threshold=args.threshold, country_code=str(args.country_code).lstrip("+"),
                                 progress=not args.quiet)

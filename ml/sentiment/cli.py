@@ -22,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from ml.cli_logging import log_to_stderr
+
 from .model import default_model_dir, get_model
 from .topics import LexiconError, load_lexicon, tag_topics
 
@@ -106,8 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
-                        stream=sys.stderr)
+    log_to_stderr(args.quiet)
     try:
         df = read_input(args.input)
         if args.text_column not in df.columns:
