@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from expectations.engine import load_suites, render_data_docs, run_suite, suites_for_table
 from expectations.suites import SuiteConfigError
@@ -241,3 +242,121 @@ def test_incremental_docs_keep_one_page_per_suite(tmp_path, con):
     pages = list((tmp_path / "docs" / "gx" / "validations").rglob("*.html"))
     assert len(pages) == 1 and "run-2" in pages[0].as_posix()
     assert pages[0].relative_to(tmp_path / "docs").as_posix() in index.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------ one home per rule
+DBT_MODELS = Path(__file__).resolve().parents[1] / "dbt_project" / "models"
+# Structural rule kinds: their home is dbt YAML (expectations/README.md, "Which kind of rule goes where").
+STRUCTURAL = {"expect_column_values_to_be_unique": "unique", "expect_compound_columns_to_be_unique": "unique",
+              "expect_select_column_values_to_be_unique_within_record": "unique",
+              "expect_column_values_to_not_be_null": "not_null", "relationship": "relationship",
+              "expect_column_values_to_be_in_set": "accepted_values",
+              "expect_column_distinct_values_to_be_in_set": "accepted_values",
+              # simple ranges and comparisons within a row (dbt: no_rows_where)
+              "expect_column_values_to_be_between": "range",
+              "expect_column_pair_values_a_to_be_greater_than_b": "range"}
+DBT_KINDS = {"unique": "unique", "unique_combination": "unique", "not_null": "not_null",
+             "relationships": "relationship", "accepted_values": "accepted_values"}
+
+
+def _test_kind(test) -> tuple[str, dict]:
+    if isinstance(test, str):
+        return test, {}
+    [(kind, spec)] = test.items()
+    return kind, spec or {}
+
+
+def dbt_rules(models_dir: Path = DBT_MODELS) -> tuple[set[str], set[tuple[str, str, tuple[str, ...]]]]:
+    """The relations dbt knows (models as main.<name>, sources as <schema>.<table>) and the structural rules its
+    YAML states on them: (relation, kind, columns)."""
+    relations, rules = set(), set()
+
+    def add(relation: str, entry: dict) -> None:
+        relations.add(relation)
+        for test in entry.get("data_tests") or []:
+            kind, spec = _test_kind(test)
+            if kind in DBT_KINDS:
+                columns = (spec.get("arguments") or spec).get("columns") or []
+                rules.add((relation, DBT_KINDS[kind], tuple(columns)))
+        for column in entry.get("columns") or []:
+            for test in column.get("data_tests") or []:
+                kind, _ = _test_kind(test)
+                if kind in DBT_KINDS:
+                    rules.add((relation, DBT_KINDS[kind], (column["name"],)))
+
+    for path in models_dir.rglob("*.yml"):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for model in spec.get("models") or []:
+            schema = "restricted" if "restricted" in path.parts else "main"
+            add(f"{schema}.{model['name']}", model)
+        for source in spec.get("sources") or []:
+            for table in source.get("tables") or []:
+                add(f"{source.get('schema', source['name'])}.{table['name']}", table)
+    return relations, rules
+
+
+def _gx_rule(suite, check) -> tuple[str, str, tuple[str, ...]]:
+    kind = STRUCTURAL.get(check.kind, check.name or check.kind)
+    return suite.table, kind, tuple(check.columns)
+
+
+def one_home_violations(suites, relations, rules) -> list[str]:
+    """Structural rules stated in a suite on a dbt model or source, and rules stated twice."""
+    problems, seen = [], {}
+    for suite in suites:
+        for check in suite.checks:
+            rule = _gx_rule(suite, check)
+            where = f"{suite.source_file.name}: {suite.table} {check.name}"
+            tolerated = 0 < float(check.kwargs.get("mostly", 1)) < 1  # a share: dbt tests cannot state it
+            if suite.table in relations and check.kind in STRUCTURAL and not tolerated:
+                problems.append(f"{where}: a structural rule; state it as a dbt test")
+            if rule[1] != "range" and rule in rules:
+                problems.append(f"{where}: also a dbt test")
+            key = (*rule, check.kwargs.get("where") or suite.where, suite.scope)
+            if key in seen and rule[1] != "metric_change":
+                problems.append(f"{where}: stated twice (also {seen[key]})")
+            seen.setdefault(key, where)
+    return problems
+
+
+def test_every_rule_has_one_home():
+    """Structural rules (unique, not null, relationships, value sets, ranges) live in dbt YAML; the suites keep
+    what dbt cannot say; nothing is stated twice."""
+    relations, rules = dbt_rules()
+    assert {"main.dim_person", "raw.hris__employees", "ml.attrition_scores"} <= relations
+    assert ("raw.hris__employees", "not_null", ("hire_date",)) in rules  # generated from the contracts
+    assert ("ml.attrition_scores", "unique", ("person_key", "snapshot_date")) in rules
+    assert one_home_violations(load_suites(), relations, rules) == []
+
+
+def test_a_structural_rule_in_a_suite_or_a_rule_stated_twice_is_found(tmp_path):
+    path = _write(tmp_path, """suites:
+  - table: main.dim_person
+    expectations:
+      - expectation: expect_column_values_to_be_unique
+        kwargs: {column: person_key}
+        severity: blocking
+      - expectation: expect_column_values_to_be_between
+        kwargs: {column: total_tenure_days, min_value: 0}
+        severity: blocking
+      - expectation: expect_column_values_to_not_be_null
+        kwargs: {column: first_hire_date, mostly: 0.9}
+      - expectation: expect_column_values_to_not_be_null
+        kwargs: {column: first_hire_date, mostly: 0.9}
+  - table: ml.attrition_scores
+    expectations:
+      - type: relationship
+        kwargs: {column: person_key, to: main.dim_person, field: person_key}
+  - table: main.not_a_dbt_model
+    expectations:
+      - expectation: expect_column_values_to_be_unique
+        kwargs: {column: id}
+""")
+    problems = "\n".join(one_home_violations(load_suites([path]), *dbt_rules()))
+    assert "main.dim_person column_values_to_be_unique__person_key: a structural rule" in problems
+    assert "main.dim_person column_values_to_be_unique__person_key: also a dbt test" in problems
+    assert "total_tenure_days: a structural rule" in problems
+    assert re.search(r"first_hire_date\S*: stated twice", problems)
+    assert not re.search(r"first_hire_date\S*: a structural rule", problems)  # a tolerated share stays an expectation
+    assert "ml.attrition_scores relationship__person_key: a structural rule" in problems
+    assert "not_a_dbt_model" not in problems

@@ -68,9 +68,12 @@ def test_nightly_job_runs_in_process_and_reports_counts(nightly_run):
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()
               if e.asset_key == AssetKey(["raw", "hris__employees"])}
     # 3 of 5 rows quarantined is far above 5%; the 2 loaded rows meet the HRIS expectations and the dbt source
-    # test (a check on the raw asset, run by the staging dbt step)
+    # tests (checks on the raw asset, run by the staging dbt step; the structural rules of raw tables)
     assert checks == {"quarantine_share": False, "expectations_raw.hris__employees": True,
-                      "source_not_null_raw_hris__employees_employee_id": True}
+                      "source_not_null_raw_hris__employees_employee_id": True,
+                      "source_not_null_raw_hris__employees_hire_date": True,
+                      "source_accepted_values_raw_hris__employees_employment_type__full_time__part_time__intern__contractor":
+                          True}
 
 
 def test_a_bad_file_fails_its_entity_and_the_rest_loads(settings):

@@ -15,8 +15,10 @@
 {% endtest %}
 
 
-{#- No row satisfies `condition` (a boolean SQL expression over the model's columns). -#}
-{% test no_rows_where(model, condition) %}
+{#- No row satisfies `condition` (a boolean SQL expression over the model's columns). Also a column's test (then
+    `column_name` is given and unused: the condition names the column), e.g. a range: `x < 0 or x > 1`; rows
+    where the column is null do not match such a condition. -#}
+{% test no_rows_where(model, condition, column_name=none) %}
     select *
     from {{ model }}
     where {{ condition }}
