@@ -22,14 +22,16 @@ EMPLOYEES_ZH = (
 )
 
 
-# The longest module first: with `--dist loadfile --no-loadscope-reorder` (pyproject.toml) xdist hands files out in
-# collection order, so the end-to-end module (several nightly runs in sequence) starts at once on one worker while
-# the other works through everything else, instead of starting last and running alone at the end.
-SLOWEST_MODULES_FIRST = ("test_orchestration.py",)
+# Modules that start the session's long builds go first. With `--dist loadfile --no-loadscope-reorder`
+# (pyproject.toml) xdist hands files out in collection order: one worker starts with the end-to-end module (it
+# runs the first night, `nightly_run`), the other with the core dbt module (it builds the shared company,
+# tests/shared_company.py); the recovery module, which copies the first night, comes next.
+FIRST_MODULES = ("test_orchestration.py", "test_dbt_core.py", "test_nightly_recovery.py")
 
 
 def pytest_collection_modifyitems(config, items):  # noqa: ARG001 - pytest's hook signature
-    items.sort(key=lambda item: 0 if item.path.name in SLOWEST_MODULES_FIRST else 1)  # stable within a module
+    first = {name: rank for rank, name in enumerate(FIRST_MODULES)}
+    items.sort(key=lambda item: first.get(item.path.name, len(first)))  # stable within a module
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,6 +71,14 @@ def settings_for(home: Path, **overrides):
 
     overrides.setdefault("sentiment_model_dir", Path(os.environ["TRM_SENTIMENT_MODEL_DIR"]))
     return Settings.for_home(home, **overrides)
+
+
+@pytest.fixture(scope="session")
+def company(tmp_path_factory):
+    """The generated company every mart module reads, built once per session (tests/shared_company.py)."""
+    from shared_company import shared_company
+
+    return shared_company(session_dir(tmp_path_factory, "company"))
 
 
 @pytest.fixture(scope="session")
@@ -141,27 +151,58 @@ def landing(tmp_path: Path) -> Path:
     return write_landing(tmp_path / "landing")
 
 
+def _run_first_night(home: Path):
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import build_definitions
+
+    settings = settings_for(home, landing=write_landing(home / "landing"), sensor_settle_seconds=0)
+    result = build_definitions(settings).resolve_job_def("nightly").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False, run_config=FIRST_NIGHT_CONFIG)
+    if settings.published.exists():  # the uninterrupted night, to compare later runs on the same input with
+        shutil.copy(settings.published, home / "reference_first_night.duckdb")
+    return settings, result
+
+
 @pytest.fixture(scope="session")
 def nightly_run(tmp_path_factory):
     """The nightly job run once, in process, on the hand-written landing folder: (settings, result).
 
-    Shared because a full run builds every dbt model and test (minutes); the first night keeps IM text (a long
-    retention) so tests can see it minimised on a later run. Tests that run more jobs on it go after the
-    assertions that need the first night's state.
+    Shared because a full run builds every dbt model and test (a minute and more); the first night keeps IM text
+    (a long retention) so tests can see it minimised on a later run. Its home is shared with the other xdist
+    worker (``first_night``) and never changed after the run: a test that runs more jobs works on a copy. The
+    worker that runs it first keeps the result; a worker that finds it already run runs its own (the
+    collection order puts the modules that need the result first, so that does not happen in a full run).
     """
-    from dagster import DagsterInstance
+    import fcntl
 
-    from operations.settings import Settings
-    from orchestration.definitions import build_definitions
+    shared = session_dir(tmp_path_factory, "first_night")
+    with (shared.parent / "first_night.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "landing").exists():
+            return _run_first_night(shared)
+    return _run_first_night(tmp_path_factory.mktemp("nightly"))
 
-    home = tmp_path_factory.mktemp("nightly")
-    settings = Settings.for_home(home, landing=write_landing(home / "landing"), sensor_settle_seconds=0)
-    result = build_definitions(settings).resolve_job_def("nightly").execute_in_process(
-        instance=DagsterInstance.ephemeral(), raise_on_error=False,
-        run_config=FIRST_NIGHT_CONFIG)
-    if settings.published.exists():  # the uninterrupted night, to compare later runs on the same input with
-        shutil.copy(settings.published, home / "reference_first_night.duckdb")
-    return settings, result
+
+@pytest.fixture(scope="session")
+def first_night(tmp_path_factory) -> Path:
+    """The home of the first night (run by ``nightly_run`` on whichever worker asks first); read it, or copy it
+    with ``copy_first_night``."""
+    import fcntl
+
+    shared = session_dir(tmp_path_factory, "first_night")
+    with (shared.parent / "first_night.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "landing").exists():
+            _run_first_night(shared)
+    return shared
+
+
+def copy_first_night(first_night: Path, folder: Path):
+    """A private copy of the first night's home (warehouse, publication, reference, landing): its settings."""
+    home = folder / "home"
+    shutil.copytree(first_night, home)
+    return settings_for(home, landing=home / "landing", sensor_settle_seconds=0)
 
 
 # The first night keeps IM text (a long retention); `trm run` reads the same from TRM_IM_TEXT_RETENTION_DAYS.

@@ -10,7 +10,6 @@ caught by the same comparison, so the check can fail."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import shutil
 from pathlib import Path
@@ -19,7 +18,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from dbt_support import dbt, load_generated_company, write_crosswalk
 
 from ml.attrition import drivers as drv
 from ml.attrition import feature_sources as fs
@@ -35,11 +33,6 @@ from ml.attrition.features import (
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 10, 31)
-EMPLOYEES, SEED = 60, 5
-ATTENDANCE_DAYS, IM_DAYS = 100, 75  # both sources start a few months before AS_OF
-MODELS = ["int_employments_derived", "int_job_spans_derived", "int_performance_reviews_linked", "int_candidates_linked",
-          "int_person_records_resolved", "fct_attendance_daily", "fct_survey_responses", "fct_im_activity_daily",
-          "restricted_person_identifiers"]
 # One snapshot before attendance and IM exist, one with every source.
 EARLY, LATE = dt.date(2025, 12, 31), dt.date(2026, 9, 30)
 # Rows dated after a snapshot are deleted table by table (stg_* views read the raw tables).
@@ -55,32 +48,10 @@ CONTEXT = ["department_id", "gender", "age_band"]
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("attrition_features")
-    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=ATTENDANCE_DAYS, im_days=IM_DAYS)
-    vars_ = json.dumps({"as_of_date": AS_OF.isoformat()})
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRM_WAREHOUSE", str(path))
-        staging = dbt(["run", "--select", "path:models/staging", "--vars", vars_], tmp)
-        assert staging.success, staging.exception
-        write_crosswalk(path)
-        built = dbt(["run", "--select", *(f"+{m}" for m in MODELS), "--exclude", "path:models/staging",
-                     "--vars", vars_], tmp)
-        assert built.success, built.exception
-    con = duckdb.connect(str(path))
-    try:  # deterministic stand-ins for the sentiment model's tables, in their shape (orchestration/assets)
-        con.execute("create schema ml")
-        con.execute("""create table ml.message_sentiment as
-            select im_message_id, platform, im_message_id as message_id, 'neutral' as sentiment,
-                   (hash(im_message_id) % 201) / 100.0 - 1 as sentiment_score, '' as topics, 'en' as language
-            from main.int_im_messages_linked""")
-        con.execute("""create table ml.comment_sentiment as
-            select response_id, 'neutral' as sentiment, (hash(response_id) % 201) / 100.0 - 1 as sentiment_score
-            from main.fct_survey_responses where has_comment""")
-    finally:
-        con.close()
-    return path
-
+def warehouse(company, tmp_path_factory) -> Path:
+    """A private copy of the session's company (tests/shared_company.py: built as of the day after AS_OF, with
+    deterministic stand-ins for the sentiment scores): the tests below make truncated copies beside it."""
+    return company.copy_to(tmp_path_factory.mktemp("attrition_features"))
 
 @pytest.fixture(scope="module")
 def full(warehouse) -> pd.DataFrame:

@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance
 
-from demo_company.generate import generate_company
 from ingestion.warehouse import connect
 from operations.settings import Settings
 from orchestration.definitions import build_definitions
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("company")
-    generate_company(root / "landing", employees=150, seed=11, progress=False)
-    return root / "landing"
+def generated(company) -> Path:
+    """The landing folder of the session's generated company (tests/shared_company.py); read, never written."""
+    return company.root / "landing"
 
 
 def _rewrite_csv(path: Path, encoding: str, edit) -> None:

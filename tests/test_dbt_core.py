@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from dbt_support import assert_models_portable, dbt, load_generated_company, statuses_by_type, write_crosswalk
+from dbt_support import assert_models_portable, statuses_by_type
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -24,30 +24,17 @@ LAYERS = {"intermediate": MODELS / "intermediate", "marts": MODELS / "marts" / "
 STAGES = {"prospect", "candidate", "employee", "alumnus", "rehired"}
 AS_OF = dt.date(2026, 10, 31)  # last day of the generated history
 # The company is small but has people in every stage, a rehire among them (found by trying seeds).
-EMPLOYEES, SEED = 60, 11
 PHONE = re.compile(r"(\+?86[ -]?)?1[3-9][0-9]{9}|\+[1-9][0-9]{7,14}")
 HANZI = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> dict:
-    tmp = tmp_path_factory.mktemp("dbt_core")
-    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=30, im_days=30)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRM_WAREHOUSE", str(path))
-        staging = dbt(["run", "--select", "path:models/staging"], tmp)  # tested by test_dbt_staging
-        assert staging.success, staging.exception
-        write_crosswalk(path)
-        # The day after the history: every recorded termination lies before it.
-        as_of = (AS_OF + dt.timedelta(days=1)).isoformat()
-        # The core marts and what they need; each subject-mart folder is built and tested by its own module
-        # (test_marts_*), the marts on ML outputs by test_ml_assets.
-        result = dbt(["build", "--select", "path:models/intermediate", "+path:models/marts/core",
-                      "path:models/restricted", "source:identity",
-                      "--exclude", "path:models/staging", "--vars", json.dumps({"as_of_date": as_of})], tmp)
-    manifest = json.loads((tmp / "target" / "manifest.json").read_text(encoding="utf-8"))
-    return {"path": path, "result": result, "manifest": manifest}
-
+def warehouse(company) -> dict:
+    """The session's company (tests/shared_company.py, built as of the day after the history); the build's
+    results of the layers this module covers: intermediate, core marts, restricted."""
+    layers = ("models/intermediate/", "models/marts/core/", "models/restricted/", "tests/")
+    return {"path": company.path, "manifest": company.manifest,
+            "result": company.result.only(lambda n: n.original_file_path.startswith(layers))}
 
 @pytest.fixture(scope="module")
 def db(warehouse):

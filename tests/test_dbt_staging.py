@@ -5,7 +5,6 @@ normalised and deduplicated output."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 from pathlib import Path
 
@@ -15,9 +14,6 @@ import yaml
 from dbt_support import with_settings_vars
 
 from ingestion.contracts import load_contracts
-from ingestion.loader import load_entity
-from ingestion.mapping import load_mapping
-from ingestion.warehouse import connect
 from operations.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,42 +42,18 @@ def _dbt(args: list[str], tmp: Path):
     return dbtRunner().invoke([*with_settings_vars(args, Settings.for_home(tmp)), *common])
 
 
-def _write_landing(landing: Path) -> str:
-    """A small demo company; the hand-written conftest landing if the generator is unavailable."""
-    try:
-        from demo_company.generate import generate_company
-    except ImportError:
-        from conftest import write_landing
-
-        write_landing(landing)
-        return "conftest"
-    generate_company(landing, employees=50, seed=7, attendance_days=30, im_days=30, progress=False)
-    return "generator"
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> dict:
-    """`dbt parse` before the warehouse exists, then load a small company and `dbt build --select staging`
-    (the build reuses the parse through partial parsing)."""
+def warehouse(company, tmp_path_factory) -> dict:
+    """`dbt parse` before any warehouse exists; then the session's company (tests/shared_company.py), whose full
+    build built and tested staging, in a private copy (the tests below write inside rolled-back transactions)."""
     tmp = tmp_path_factory.mktemp("dbt_staging")
-    path = tmp / "warehouse.duckdb"
+    absent = tmp / "not_yet" / "warehouse.duckdb"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRM_WAREHOUSE", str(path))
+        mp.setenv("TRM_WAREHOUSE", str(absent))
         parsed = _dbt(["parse"], tmp)
-        parse_created_warehouse = path.exists()
-        kind = _write_landing(tmp / "landing")
-        contracts = load_contracts()
-        mapping = load_mapping(None, contracts)
-        con = connect(path)
-        try:
-            for contract in contracts.values():  # creates every raw table, even without files
-                load_entity(con, contract, mapping, tmp / "landing", b"test-key")
-        finally:
-            con.close()
-        result = _dbt(["build", "--select", "staging"], tmp)
-    manifest = json.loads((tmp / "target" / "manifest.json").read_text(encoding="utf-8"))
-    return {"path": path, "parsed": parsed, "parse_created_warehouse": parse_created_warehouse,
-            "result": result, "manifest": manifest, "contracts": contracts, "kind": kind}
+    return {"path": company.copy_to(tmp / "copy"), "parsed": parsed, "parse_created_warehouse": absent.exists(),
+            "result": company.result.only(lambda n: n.original_file_path.startswith("models/staging/")),
+            "manifest": company.manifest, "contracts": load_contracts()}
 
 
 @pytest.fixture(scope="module")

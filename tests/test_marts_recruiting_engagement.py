@@ -14,14 +14,13 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from dbt_support import assert_models_portable, dbt, load_generated_company, statuses_by_type, write_crosswalk
+from dbt_support import assert_models_portable, dbt, statuses_by_type
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
 FOLDERS = {"recruiting": DBT_DIR / "models" / "marts" / "recruiting",
            "engagement": DBT_DIR / "models" / "marts" / "engagement"}
 AS_OF = dt.date(2026, 10, 31)
-EMPLOYEES, SEED = 60, 11
 MIN_GROUP = 5
 ENGAGEMENT_MARTS = {"rpt_engagement_dimension_scores": "respondents", "rpt_enps": "respondents",
                     "rpt_journey_experience": "respondents", "rpt_candidate_experience": "people"}
@@ -33,21 +32,12 @@ def _vars() -> str:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> dict:
-    tmp = tmp_path_factory.mktemp("marts_re")
-    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=1, im_days=1)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRM_WAREHOUSE", str(path))
-        staging = dbt(["run", "--select", "path:models/staging", "--threads", "4"], tmp)
-        assert staging.success, staging.exception
-        write_crosswalk(path)
-        # The marts and what they need, in one invocation; the data tests of the upstream layers belong to
-        # test_dbt_core.
-        result = dbt(["build", "--select", *[f"+{s}" for s in SELECT], "--exclude", "path:models/staging",
-                       "path:models/intermediate,resource_type:test", "path:models/marts/core,resource_type:test",
-                       "--threads", "4", "--vars", _vars()], tmp)
-    return {"path": path, "result": result, "tmp": tmp}
-
+def warehouse(company, tmp_path_factory) -> dict:
+    """The session's company (tests/shared_company.py); the build's results of this module's folders; a folder
+    of its own for copies."""
+    folders = tuple(f"models/marts/{folder}/" for folder in FOLDERS)
+    return {"path": company.path, "tmp": company.root, "scratch": tmp_path_factory.mktemp("marts_re"),
+            "result": company.result.only(lambda n: n.original_file_path.startswith(folders))}
 
 @pytest.fixture(scope="module")
 def db(warehouse):
@@ -125,7 +115,7 @@ def test_a_group_of_three_respondents_is_suppressed(warehouse, db):
     assert len(drop) == respondents - 3
 
     # Same file name, so the copy's catalog is the one the compiled SQL of rpt_enps names.
-    tmp = warehouse["tmp"] / "copy"
+    tmp = warehouse["scratch"] / "copy"
     tmp.mkdir()
     copy = tmp / warehouse["path"].name
     shutil.copy(warehouse["path"], copy)
@@ -149,7 +139,7 @@ def test_the_min_group_size_setting_reaches_the_marts(warehouse, monkeypatch):
     from operations.dbt_project import vars_argument
     from operations.settings import Settings
 
-    tmp = warehouse["tmp"] / "setting"
+    tmp = warehouse["scratch"] / "setting"
     tmp.mkdir()
     copy = tmp / warehouse["path"].name
     shutil.copy(warehouse["path"], copy)

@@ -12,13 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from dbt_support import assert_models_portable, dbt, load_generated_company, statuses_by_type, write_crosswalk
+from dbt_support import assert_models_portable, dbt, statuses_by_type
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
 FOLDER = DBT_DIR / "models" / "marts" / "talent_pools"
 AS_OF = dt.date(2026, 10, 31)
-EMPLOYEES, SEED = 120, 5
 HISTORY_DAYS = 60
 
 
@@ -27,21 +26,17 @@ def _vars(as_of: dt.date) -> str:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> dict:
+def warehouse(company, tmp_path_factory) -> dict:
+    """A private copy of the session's company (tests/shared_company.py) with the talent-pool chain rebuilt and
+    tested as of AS_OF over HISTORY_DAYS days (the tests below rebuild it for other days)."""
     tmp = tmp_path_factory.mktemp("marts_talent_pools")
-    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=30, im_days=30)
-    other_tests = [f"{layer},resource_type:{kind}" for layer in
-                   ("path:models/staging", "path:models/intermediate", "path:models/marts/core", "path:tests")
-                   for kind in ("test", "unit_test")]
+    path = company.copy_to(tmp)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRM_WAREHOUSE", str(path))
-        staging = dbt(["run", "--select", "path:models/staging", "--vars", _vars(AS_OF)], tmp)
-        assert staging.success, staging.exception
-        write_crosswalk(path)
-        result = dbt(["build", "--select", "+path:models/marts/talent_pools", "--exclude", "path:models/staging",
-                      *other_tests, "--vars", _vars(AS_OF)], tmp)
+        # --full-refresh: the daily history is incremental, and the shared build wrote its own window.
+        result = dbt(["build", "--select", "int_person_day_features_joined", "int_talent_pool_member_days_expanded",
+                      "path:models/marts/talent_pools", "--full-refresh", "--vars", _vars(AS_OF)], tmp)
     return {"path": path, "tmp": tmp, "result": result}
-
 
 def _query(path: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(path), read_only=True)

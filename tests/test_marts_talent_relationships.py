@@ -7,14 +7,13 @@ succession coverage against the plans, and referral counts against the ATS."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
-from dbt_support import assert_models_portable, dbt, load_generated_company, statuses_by_type, write_crosswalk
+from dbt_support import assert_models_portable, statuses_by_type
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -25,36 +24,14 @@ INTERMEDIATE_YML = INTERMEDIATE / "_int_talent__models.yml"  # the folder's one 
 OUR_INTERMEDIATE = {"int_succession_plans_linked", "int_mentoring_pairs_linked", "int_idps_linked",
                     "int_one_on_ones_linked"}
 AS_OF = dt.date(2026, 10, 31)  # last day of the generated history
-EMPLOYEES, SEED = 150, 16  # a seed whose referrers leave after their referrals are hired
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> dict:
-    tmp = tmp_path_factory.mktemp("marts_talent_relationships")
-    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=10, im_days=10)
-    # The same vars in every invocation: dbt then reuses the partial parse of the first one.
-    vars_ = json.dumps({"as_of_date": AS_OF.isoformat()})
-    # Staging is built by the first invocation; the other parents are built, not tested (their own test modules
-    # do that); our intermediate models' tests do run.
-    others = sorted(f"path:{p.relative_to(DBT_DIR).as_posix()}" for p in INTERMEDIATE.parent.iterdir()
-                    if p.is_dir() and p != INTERMEDIATE)
-    other_tests = ["path:models/staging"] + [f"{layer},resource_type:{kind}" for layer in
-                   (*others, "path:models/marts/core",
-                    "path:models/marts/workforce", "path:tests")
-                   for kind in ("test", "unit_test")]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRM_WAREHOUSE", str(path))
-        staging = dbt(["run", "--select", "path:models/staging", "--vars", vars_], tmp)
-        assert staging.success, staging.exception
-        write_crosswalk(path)
-        # dim_person and fct_headcount_daily are what the relationships and reconciliation tests compare with;
-        # "buildable" keeps only tests whose parents are all built here.
-        result = dbt(["build", "--select", "+path:models/marts/talent_review", "+path:models/marts/relationships",
-                      "+dim_person", "+fct_headcount_daily", "--exclude", *other_tests,
-                      "--indirect-selection", "buildable", "--vars", vars_], tmp)
-    manifest = json.loads((tmp / "target" / "manifest.json").read_text(encoding="utf-8"))
-    return {"path": path, "tmp": tmp, "result": result, "manifest": manifest}
-
+def warehouse(company) -> dict:
+    """The session's company (tests/shared_company.py); the build's results of this module's folders."""
+    folders = (*(f"models/marts/{folder}/" for folder in FOLDERS), "models/intermediate/talent/")
+    return {"path": company.path, "tmp": company.root, "manifest": company.manifest,
+            "result": company.result.only(lambda n: n.original_file_path.startswith(folders))}
 
 @pytest.fixture(scope="module")
 def db(warehouse):

@@ -7,43 +7,27 @@ still active."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
-from dbt_support import assert_models_portable, dbt, load_generated_company, statuses_by_type, write_crosswalk
+from dbt_support import assert_models_portable, statuses_by_type
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
 FOLDERS = {"workforce": DBT_DIR / "models" / "marts" / "workforce",
            "compliance": DBT_DIR / "models" / "marts" / "compliance"}
 AS_OF = dt.date(2026, 10, 31)  # last day of the generated history
-EMPLOYEES, SEED = 150, 11
 OVERTIME_LIMIT = 36  # default of var overtime_monthly_limit_hours (PRC Labour Law art. 41)
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> dict:
-    tmp = tmp_path_factory.mktemp("marts_workforce")
-    path = load_generated_company(tmp, EMPLOYEES, SEED, AS_OF, attendance_days=40, im_days=30)
-    # The same vars in every invocation: dbt then reuses the partial parse of the first one.
-    vars_ = json.dumps({"as_of_date": AS_OF.isoformat()})
-    # Models of the other layers are built, not tested (test_dbt_staging / test_dbt_core do that).
-    other_tests = [f"{layer},resource_type:{kind}" for layer in
-                   ("path:models/staging", "path:models/intermediate", "path:models/marts/core", "path:tests")
-                   for kind in ("test", "unit_test")]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TRM_WAREHOUSE", str(path))
-        staging = dbt(["run", "--select", "path:models/staging", "--vars", vars_], tmp)
-        assert staging.success, staging.exception
-        write_crosswalk(path)
-        result = dbt(["build", "--select", "+path:models/marts/workforce", "+path:models/marts/compliance",
-                       "--exclude", "path:models/staging", *other_tests, "--vars", vars_], tmp)
-    manifest = json.loads((tmp / "target" / "manifest.json").read_text(encoding="utf-8"))
-    return {"path": path, "tmp": tmp, "result": result, "manifest": manifest}
-
+def warehouse(company) -> dict:
+    """The session's company (tests/shared_company.py); the build's results of this module's folders."""
+    folders = tuple(f"models/marts/{folder}/" for folder in FOLDERS)
+    return {"path": company.path, "tmp": company.root, "manifest": company.manifest,
+            "result": company.result.only(lambda n: n.original_file_path.startswith(folders))}
 
 @pytest.fixture(scope="module")
 def db(warehouse):
