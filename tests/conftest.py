@@ -81,6 +81,16 @@ def company(tmp_path_factory):
     return shared_company(session_dir(tmp_path_factory, "company"))
 
 
+@pytest.fixture(scope="module")
+def db(warehouse):
+    """A read-only connection to the module's ``warehouse["path"]`` (the shared company is read by both workers)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse["path"]), read_only=True)
+    yield con
+    con.close()
+
+
 @pytest.fixture(scope="session")
 def contracts():
     return load_contracts()

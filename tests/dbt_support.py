@@ -102,3 +102,17 @@ def statuses_by_type(result) -> dict[str, list[str]]:
     for r in result.result.results:
         statuses.setdefault(r.node.resource_type, []).append(str(r.status))
     return statuses
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The first column of the first row."""
+    return con.execute(sql, params or []).fetchone()[0]
+
+
+def query_file(path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Every row of ``sql`` on the DuckDB file at ``path``, opened read-only for the query alone."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

@@ -61,6 +61,12 @@ class Company:
     def manifest(self) -> dict:
         return json.loads((self.root / "target" / "manifest.json").read_text(encoding="utf-8"))
 
+    def view(self, prefixes: tuple[str, ...], **extra: object) -> dict:
+        """What a test module reads: the warehouse, the root (dbt's target), the manifest, and the build's results
+        of the nodes defined under ``prefixes`` (its folders: models, their data tests and unit tests)."""
+        return {"path": self.path, "tmp": self.root, "manifest": self.manifest,
+                "result": self.result.only(lambda n: n.original_file_path.startswith(prefixes)), **extra}
+
     def copy_to(self, folder: Path) -> Path:
         """A private copy of the warehouse (same file name: compiled SQL names the catalog after it)."""
         import shutil

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from dbt_support import assert_models_portable, dbt, statuses_by_type
+from dbt_support import assert_models_portable, dbt, query_file, scalar, statuses_by_type
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -35,20 +35,8 @@ def _vars() -> str:
 def warehouse(company, tmp_path_factory) -> dict:
     """The session's company (tests/shared_company.py); the build's results of this module's folders; a folder
     of its own for copies."""
-    folders = tuple(f"models/marts/{folder}/" for folder in FOLDERS)
-    return {"path": company.path, "tmp": company.root, "scratch": tmp_path_factory.mktemp("marts_re"),
-            "result": company.result.only(lambda n: n.original_file_path.startswith(folders))}
-
-@pytest.fixture(scope="module")
-def db(warehouse):
-    con = duckdb.connect(str(warehouse["path"]), read_only=True)
-    yield con
-    con.close()
-
-
-def _scalar(con, sql: str, params=None):
-    return con.execute(sql, params or []).fetchone()[0]
-
+    return company.view(tuple(f"models/marts/{folder}/" for folder in FOLDERS),
+                        scratch=tmp_path_factory.mktemp("marts_re"))
 
 # ------------------------------------------------------------------------------------------- static checks
 def test_one_yaml_per_folder_every_model_and_column_described_and_portable():
@@ -84,12 +72,12 @@ def test_build_succeeds_with_data_and_unit_tests(warehouse):
 
 def test_no_unsuppressed_engagement_row_below_min_group_size(db):
     for model, column in ENGAGEMENT_MARTS.items():
-        assert _scalar(db, f"select count(*) from main.{model}") > 0, model
-        assert _scalar(db, f"select count(*) from main.{model} where not is_suppressed and {column} < {MIN_GROUP}") == 0
-        assert _scalar(db, f"select count(*) from main.{model} where is_suppressed and {column} is not null") == 0
+        assert scalar(db, f"select count(*) from main.{model}") > 0, model
+        assert scalar(db, f"select count(*) from main.{model} where not is_suppressed and {column} < {MIN_GROUP}") == 0
+        assert scalar(db, f"select count(*) from main.{model} where is_suppressed and {column} is not null") == 0
     # A small company has small departments: suppression actually happens.
-    assert _scalar(db, "select count(*) from main.rpt_enps where is_suppressed and enps is null") > 0
-    assert _scalar(db, "select count(*) from main.rpt_journey_experience "
+    assert scalar(db, "select count(*) from main.rpt_enps where is_suppressed and enps is null") > 0
+    assert scalar(db, "select count(*) from main.rpt_journey_experience "
                        "where comment_count is not null and respondents < 10") == 0
 
 
@@ -105,7 +93,7 @@ def test_a_group_of_three_respondents_is_suppressed(warehouse, db):
     survey_id, department_id, respondents = db.execute(
         f"select survey_id, department_id, count(distinct respondent_source_id) as n from ({span}) "
         "group by all having n >= 5 order by n desc, 1, 2 limit 1").fetchone()
-    assert _scalar(db, "select is_suppressed from main.rpt_enps where survey_id = ? and department_id = ?",
+    assert scalar(db, "select is_suppressed from main.rpt_enps where survey_id = ? and department_id = ?",
                    [survey_id, department_id]) is False
     keep = [r for (r,) in db.execute(f"select distinct respondent_source_id from ({span}) where survey_id = ? and "
                                      "department_id = ? order by 1 limit 3", [survey_id, department_id]).fetchall()]
@@ -128,7 +116,7 @@ def test_a_group_of_three_respondents_is_suppressed(warehouse, db):
         row = con.execute("select respondents, promoters, passives, detractors, enps, is_suppressed from main.rpt_enps "
                           "where survey_id = ? and department_id = ?", [survey_id, department_id]).fetchone()
         assert row == (None, None, None, None, None, True)
-        assert _scalar(con, "select count(*) from main.rpt_enps where not is_suppressed and respondents < 5") == 0
+        assert scalar(con, "select count(*) from main.rpt_enps where not is_suppressed and respondents < 5") == 0
     finally:
         con.close()
 
@@ -143,8 +131,8 @@ def test_the_min_group_size_setting_reaches_the_marts(warehouse, monkeypatch):
     tmp.mkdir()
     copy = tmp / warehouse["path"].name
     shutil.copy(warehouse["path"], copy)
-    shown_at_default = _scalar_at(copy, "select count(*) from main.rpt_enps where not is_suppressed")
-    largest = _scalar_at(copy, "select max(respondents) from main.rpt_enps where not is_suppressed")
+    shown_at_default = query_file(copy, "select count(*) from main.rpt_enps where not is_suppressed")[0][0]
+    largest = query_file(copy, "select max(respondents) from main.rpt_enps where not is_suppressed")[0][0]
     assert shown_at_default > 0 and largest >= MIN_GROUP
     monkeypatch.setenv("TRM_WAREHOUSE", str(copy))
     monkeypatch.setenv("TRM_MIN_GROUP_SIZE", str(largest + 1))
@@ -152,16 +140,8 @@ def test_the_min_group_size_setting_reaches_the_marts(warehouse, monkeypatch):
     assert settings_vars["min_group_size"] == largest + 1
     result = dbt(["run", "--select", "rpt_enps", "--vars", json.dumps({**json.loads(_vars()), **settings_vars})], tmp)
     assert result.success, result.exception
-    assert _scalar_at(copy, "select count(*) from main.rpt_enps where not is_suppressed") == 0
-    assert _scalar_at(copy, "select count(*) from main.rpt_enps where is_suppressed and enps is not null") == 0
-
-
-def _scalar_at(path: Path, sql: str):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
+    assert query_file(copy, "select count(*) from main.rpt_enps where not is_suppressed")[0][0] == 0
+    assert query_file(copy, "select count(*) from main.rpt_enps where is_suppressed and enps is not null")[0][0] == 0
 
 
 def test_enps_within_bounds_and_consistent(db):
@@ -179,7 +159,7 @@ def test_funnel_counts_decrease_stage_to_stage(db):
     assert [s for s, _ in per_stage] == [1, 2, 3, 4, 5]
     counts = [n for _, n in per_stage]
     assert all(a >= b for a, b in zip(counts, counts[1:], strict=False)) and counts[0] > counts[-1] > 0
-    growing = _scalar(db, """
+    growing = scalar(db, """
         select count(*) from main.fct_recruiting_funnel as a
         inner join main.fct_recruiting_funnel as b
             on b.requisition_id = a.requisition_id and b.source_channel is not distinct from a.source_channel
@@ -195,10 +175,10 @@ def test_offer_acceptance_rate_is_believable(db):
 
 
 def test_time_to_fill_median_is_believable(db):
-    median = _scalar(db, "select percentile_cont(0.5) within group (order by days_to_fill) "
+    median = scalar(db, "select percentile_cont(0.5) within group (order by days_to_fill) "
                          "from main.rpt_time_to_fill where is_filled")
     assert 20 <= median <= 90
-    assert _scalar(db, "select count(*) from main.rpt_time_to_fill where days_to_hire < days_to_fill") == 0
+    assert scalar(db, "select count(*) from main.rpt_time_to_fill where days_to_hire < days_to_fill") == 0
 
 
 def test_channel_quality_only_mature_cohorts(db):

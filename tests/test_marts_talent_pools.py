@@ -9,10 +9,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
-from dbt_support import assert_models_portable, dbt, statuses_by_type
+from dbt_support import assert_models_portable, dbt, query_file, statuses_by_type
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -37,14 +36,6 @@ def warehouse(company, tmp_path_factory) -> dict:
         result = dbt(["build", "--select", "int_person_day_features_joined", "int_talent_pool_member_days_expanded",
                       "path:models/marts/talent_pools", "--full-refresh", "--vars", _vars(AS_OF)], tmp)
     return {"path": path, "tmp": tmp, "result": result}
-
-def _query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
 
 def _rebuild(warehouse: dict, as_of: dt.date, monkeypatch) -> None:
     monkeypatch.setenv("TRM_WAREHOUSE", str(warehouse["path"]))
@@ -82,13 +73,13 @@ def test_build_passes_models_tests_and_unit_tests(warehouse):
 def test_membership_on_the_as_of_day_is_the_compiled_rule(warehouse):
     """Each rule pool's members on the as-of date are exactly the people whose features satisfy rule_sql."""
     path = warehouse["path"]
-    pools = _query(path, "select pool_id, rule_sql, current_members from dim_talent_pool where pool_source = 'rule'")
+    pools = query_file(path, "select pool_id, rule_sql, current_members from dim_talent_pool where pool_source = 'rule'")
     assert {p[0] for p in pools} >= {"silver_medalists", "alumni_rehire_eligible", "high_potential_employees"}
     nonempty = 0
     for pool_id, rule_sql, current in pools:
-        expected = _query(path, f"select count(*) from int_person_day_features_joined "
+        expected = query_file(path, f"select count(*) from int_person_day_features_joined "
                                 f"where date_day = date '{AS_OF}' and {rule_sql}")[0][0]
-        members = _query(path, f"select count(*) from fct_talent_pool_memberships "
+        members = query_file(path, f"select count(*) from fct_talent_pool_memberships "
                                f"where pool_id = '{pool_id}' and is_current")[0][0]
         assert current == expected == members, pool_id
         nonempty += current > 0
@@ -97,22 +88,22 @@ def test_membership_on_the_as_of_day_is_the_compiled_rule(warehouse):
 
 def test_high_potential_pool_matches_dim_person(warehouse):
     path = warehouse["path"]
-    pool = _query(path, "select current_members from dim_talent_pool where pool_id = 'high_potential_employees'")
-    people = _query(path, "select count(*) from dim_person where is_current_employee "
+    pool = query_file(path, "select current_members from dim_talent_pool where pool_id = 'high_potential_employees'")
+    people = query_file(path, "select count(*) from dim_person where is_current_employee "
                           "and latest_potential_rating = 'high'")
     assert pool[0][0] == people[0][0] > 0
 
 
 def test_daily_history_covers_the_window_and_sizes_add_up(warehouse):
     path = warehouse["path"]
-    days, first, last = _query(path, "select count(distinct date_day), min(date_day), max(date_day) "
+    days, first, last = query_file(path, "select count(distinct date_day), min(date_day), max(date_day) "
                                      "from fct_talent_pool_daily")[0]
     assert (days, last) == (HISTORY_DAYS, AS_OF) and first == AS_OF - dt.timedelta(days=HISTORY_DAYS - 1)
-    bad = _query(path, "select count(*) from fct_talent_pool_daily "
+    bad = query_file(path, "select count(*) from fct_talent_pool_daily "
                        "where members <> active_members + sleeping_members")[0][0]
     assert bad == 0
     # The summary's size is the daily table's last day.
-    mismatched = _query(path, """
+    mismatched = query_file(path, """
         select count(*) from rpt_talent_pool_summary as s
         join fct_talent_pool_daily as d on d.pool_id = s.pool_id and d.date_day = date '2026-10-31'
         where s.members <> d.members""")[0][0]
@@ -122,7 +113,7 @@ def test_daily_history_covers_the_window_and_sizes_add_up(warehouse):
 def test_tags_come_from_the_profiles(warehouse):
     path = warehouse["path"]
     # Every skill on a linked candidate profile appears as a skill tag of its person.
-    missing = _query(path, """
+    missing = query_file(path, """
         with profile_skills as (
             select c.person_key, trim(s.skill) as skill
             from int_candidates_linked as c,
@@ -136,9 +127,9 @@ def test_tags_come_from_the_profiles(warehouse):
             on t.person_key = p.person_key and t.tag_type = 'skill' and t.tag = p.skill
         where t.person_key is null and p.skill <> ''""")[0][0]
     assert missing == 0
-    behaviour = dict(_query(path, "select tag, count(*) from fct_person_tags where tag_type = 'behaviour' "
+    behaviour = dict(query_file(path, "select tag, count(*) from fct_person_tags where tag_type = 'behaviour' "
                                   "group by tag"))
-    people = _query(path, "select count(distinct person_key) from int_person_day_features_joined "
+    people = query_file(path, "select count(distinct person_key) from int_person_day_features_joined "
                           f"where date_day = date '{AS_OF}'")[0][0]
     assert behaviour.get("active_6m", 0) + behaviour.get("sleeping", 0) == people
 
@@ -147,12 +138,12 @@ def test_tags_come_from_the_profiles(warehouse):
 def test_rerun_changes_nothing_and_a_new_day_adds_only_that_day(warehouse, monkeypatch):
     path = warehouse["path"]
     snapshot = "select pool_id, person_key, date_day from int_talent_pool_member_days_expanded"
-    before = set(_query(path, snapshot))
+    before = set(query_file(path, snapshot))
     _rebuild(warehouse, AS_OF, monkeypatch)
-    assert set(_query(path, snapshot)) == before
+    assert set(query_file(path, snapshot)) == before
     next_day = AS_OF + dt.timedelta(days=1)
     _rebuild(warehouse, next_day, monkeypatch)
-    after = set(_query(path, snapshot))
+    after = set(query_file(path, snapshot))
     assert {row for row in after if row[2] <= AS_OF} == before
     added = {row[2] for row in after - before}
     assert added == {next_day}

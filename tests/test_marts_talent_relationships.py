@@ -10,10 +10,9 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
-from dbt_support import assert_models_portable, statuses_by_type
+from dbt_support import assert_models_portable, scalar, statuses_by_type
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -29,20 +28,7 @@ AS_OF = dt.date(2026, 10, 31)  # last day of the generated history
 @pytest.fixture(scope="module")
 def warehouse(company) -> dict:
     """The session's company (tests/shared_company.py); the build's results of this module's folders."""
-    folders = (*(f"models/marts/{folder}/" for folder in FOLDERS), "models/intermediate/talent/")
-    return {"path": company.path, "tmp": company.root, "manifest": company.manifest,
-            "result": company.result.only(lambda n: n.original_file_path.startswith(folders))}
-
-@pytest.fixture(scope="module")
-def db(warehouse):
-    con = duckdb.connect(str(warehouse["path"]), read_only=True)
-    yield con
-    con.close()
-
-
-def _scalar(con, sql: str, params=None):
-    return con.execute(sql, params or []).fetchone()[0]
-
+    return company.view((*(f"models/marts/{folder}/" for folder in FOLDERS), "models/intermediate/talent/"))
 
 def _intermediate_models() -> set[str]:
     """The talent intermediate models, each documented in the intermediate folder's YAML."""
@@ -114,30 +100,22 @@ def test_build_succeeds_with_data_and_unit_tests(warehouse):
         assert reconciliation in tests
 
 
-def test_every_built_column_is_documented(warehouse, db):
-    for name, node in _models(warehouse["manifest"]).items():
-        actual = [r[0] for r in db.execute(
-            "select column_name from information_schema.columns where table_schema = 'main' and table_name = ? "
-            "order by ordinal_position", [name]).fetchall()]
-        assert actual and list(node["columns"]) == actual, name
-
-
 def test_nine_box_reconciles_with_the_reviews(db):
-    reviewed = _scalar(db, """select count(distinct person_key) from main.int_performance_reviews_linked
+    reviewed = scalar(db, """select count(distinct person_key) from main.int_performance_reviews_linked
                               where person_key <> '-1' and review_date <= ?""", [AS_OF])
-    latest = _scalar(db, "select count(*) from main.fct_nine_box_placements where is_latest_review")
+    latest = scalar(db, "select count(*) from main.fct_nine_box_placements where is_latest_review")
     assert latest == reviewed > 0
     # Every placed review sits in the box its ratings say (default bands: 4-5 high, 3 moderate, 1-2 low).
-    assert _scalar(db, """select count(*) from main.fct_nine_box_placements
+    assert scalar(db, """select count(*) from main.fct_nine_box_placements
                           where is_placed and nine_box <> 3 * (case potential_rating when 'high' then 2
                                                                when 'medium' then 1 else 0 end)
                               + case when performance_rating >= 4 then 3 when performance_rating = 3 then 2 else 1 end
                           """) == 0
     # The department distribution counts each current employee's latest placement once.
-    placed_now = _scalar(db, """select count(*) from main.fct_nine_box_placements as f
+    placed_now = scalar(db, """select count(*) from main.fct_nine_box_placements as f
                                 inner join main.rpt_talent_review_people as p on p.person_key = f.person_key
                                 where f.is_latest_review and f.is_placed""")
-    boxes = _scalar(db, "select sum(" + " + ".join(f"box_{b}_employees" for b in range(1, 10))
+    boxes = scalar(db, "select sum(" + " + ".join(f"box_{b}_employees" for b in range(1, 10))
                     + ") from main.rpt_talent_review_department")
     assert boxes == placed_now > 0
     # Stars and underperformers both exist in a believable company.
@@ -147,23 +125,23 @@ def test_nine_box_reconciles_with_the_reviews(db):
 
 
 def test_department_roll_up_equals_headcount_and_dim_person(db):
-    employees = _scalar(db, "select sum(employees) from main.rpt_talent_review_department")
-    daily = _scalar(db, "select sum(headcount) from main.fct_headcount_daily where date_day = ?", [AS_OF])
-    people = _scalar(db, "select count(*) from main.dim_person where lifecycle_stage in ('employee', 'rehired')")
+    employees = scalar(db, "select sum(employees) from main.rpt_talent_review_department")
+    daily = scalar(db, "select sum(headcount) from main.fct_headcount_daily where date_day = ?", [AS_OF])
+    people = scalar(db, "select count(*) from main.dim_person where lifecycle_stage in ('employee', 'rehired')")
     assert employees == daily == people > 0
     # 1:1s: about one a month per employee in the demo company, never negative.
-    per_month = _scalar(db, """select sum(one_on_ones_last_90_days) * 30.4375 / (sum(employees_with_manager) * 90.0)
+    per_month = scalar(db, """select sum(one_on_ones_last_90_days) * 30.4375 / (sum(employees_with_manager) * 90.0)
                                from main.rpt_talent_review_department""")
     assert 0.3 <= per_month <= 3
 
 
 def test_succession_coverage_follows_the_plans(db):
-    positions = _scalar(db, "select count(distinct position_id) from main.stg_hris__succession_plans "
+    positions = scalar(db, "select count(distinct position_id) from main.stg_hris__succession_plans "
                             "where updated_date <= ?", [AS_OF])
-    assert _scalar(db, "select count(*) from main.rpt_succession_coverage") == positions > 0
-    assert _scalar(db, "select sum(key_positions) from main.rpt_talent_review_department") == positions
+    assert scalar(db, "select count(*) from main.rpt_succession_coverage") == positions > 0
+    assert scalar(db, "select sum(key_positions) from main.rpt_talent_review_department") == positions
     # Only employed successors cover a position.
-    assert _scalar(db, """select count(*) from main.rpt_succession_coverage as c
+    assert scalar(db, """select count(*) from main.rpt_succession_coverage as c
                           where c.is_covered <> exists (
                               select 1 from main.fct_succession_nominations as n
                               inner join main.rpt_talent_review_people as p on p.person_key = n.successor_person_key
@@ -172,23 +150,23 @@ def test_succession_coverage_follows_the_plans(db):
 
 
 def test_referrals_match_the_ats(db):
-    referred = _scalar(db, "select count(*) from main.stg_ats__candidates where referrer_employee_id is not null")
-    assert _scalar(db, "select count(*) from main.fct_referrals") == referred > 0
-    hired = _scalar(db, """select count(distinct c.candidate_id) from main.stg_ats__candidates as c
+    referred = scalar(db, "select count(*) from main.stg_ats__candidates where referrer_employee_id is not null")
+    assert scalar(db, "select count(*) from main.fct_referrals") == referred > 0
+    hired = scalar(db, """select count(distinct c.candidate_id) from main.stg_ats__candidates as c
                            inner join main.stg_ats__applications as a on a.candidate_id = c.candidate_id
                            where c.referrer_employee_id is not null and a.current_stage = 'hired'""")
-    assert _scalar(db, "select count(*) from main.fct_referrals where is_hired") == hired > 0
+    assert scalar(db, "select count(*) from main.fct_referrals where is_hired") == hired > 0
     # Referred employees now = members counted in the department concentration roll-up (linked referrers).
-    current = _scalar(db, """select count(*) from main.fct_referrals
+    current = scalar(db, """select count(*) from main.fct_referrals
                              where is_referral_of_current_employment and referrer_person_key <> '-1'""")
-    assert _scalar(db, "select sum(referred_members) from main.rpt_referral_team_concentration "
+    assert scalar(db, "select sum(referred_members) from main.rpt_referral_team_concentration "
                        "where team_type = 'department'") == current
-    assert _scalar(db, """select count(*) from main.rpt_referral_team_concentration
+    assert scalar(db, """select count(*) from main.rpt_referral_team_concentration
                           where is_concentrated and (referred_share < 0.2 or referred_members < 3)""") == 0
 
 
 def test_referrer_exit_impact_adds_up(db):
-    at_exit = _scalar(db, "select count(*) from main.fct_referrals where is_referred_employed_at_referrer_exit")
+    at_exit = scalar(db, "select count(*) from main.fct_referrals where is_referred_employed_at_referrer_exit")
     impact = db.execute("""select count(*), sum(referred_employed_at_exit), sum(referred_left_within_12_months),
                                   min(baseline_left_12_month_rate), max(baseline_left_12_month_rate)
                            from main.rpt_referrer_exit_impact""").fetchone()

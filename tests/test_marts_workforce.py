@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
-from dbt_support import assert_models_portable, statuses_by_type
+from dbt_support import assert_models_portable, scalar, statuses_by_type
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -25,20 +24,7 @@ OVERTIME_LIMIT = 36  # default of var overtime_monthly_limit_hours (PRC Labour L
 @pytest.fixture(scope="module")
 def warehouse(company) -> dict:
     """The session's company (tests/shared_company.py); the build's results of this module's folders."""
-    folders = tuple(f"models/marts/{folder}/" for folder in FOLDERS)
-    return {"path": company.path, "tmp": company.root, "manifest": company.manifest,
-            "result": company.result.only(lambda n: n.original_file_path.startswith(folders))}
-
-@pytest.fixture(scope="module")
-def db(warehouse):
-    con = duckdb.connect(str(warehouse["path"]), read_only=True)
-    yield con
-    con.close()
-
-
-def _scalar(con, sql: str, params=None):
-    return con.execute(sql, params or []).fetchone()[0]
-
+    return company.view(tuple(f"models/marts/{folder}/" for folder in FOLDERS))
 
 def _models(manifest: dict) -> dict[str, dict]:
     prefixes = tuple(f"models/marts/{folder}/" for folder in FOLDERS)
@@ -75,21 +61,13 @@ def test_build_succeeds_with_data_and_unit_tests(warehouse):
     assert set(statuses["test"]) <= {"pass", "warn"} and len(statuses["test"]) >= 60
 
 
-def test_every_built_column_is_documented(warehouse, db):
-    for name, node in _models(warehouse["manifest"]).items():
-        actual = [r[0] for r in db.execute(
-            "select column_name from information_schema.columns where table_schema = 'main' and table_name = ? "
-            "order by ordinal_position", [name]).fetchall()]
-        assert actual and list(node["columns"]) == actual, name
-
-
 def test_monthly_headcount_reconciles(db):
-    months = _scalar(db, "select count(*) from main.fct_headcount_monthly")
-    broken = _scalar(db, """select count(*) from main.fct_headcount_monthly
+    months = scalar(db, "select count(*) from main.fct_headcount_monthly")
+    broken = scalar(db, """select count(*) from main.fct_headcount_monthly
                             where start_headcount + hires - exits + transfers_in - transfers_out <> end_headcount""")
     assert months > 12 and broken == 0
     # Month to month, a department's end is the next month's start.
-    assert _scalar(db, """select count(*) from main.fct_headcount_monthly as a
+    assert scalar(db, """select count(*) from main.fct_headcount_monthly as a
                           inner join main.fct_headcount_monthly as b
                               on b.month_start_date = a.month_end_date + 1
                               and b.department_id is not distinct from a.department_id
@@ -97,11 +75,11 @@ def test_monthly_headcount_reconciles(db):
 
 
 def test_headcount_on_the_as_of_date_equals_dim_person_employees(db):
-    daily = _scalar(db, "select sum(headcount) from main.fct_headcount_daily where date_day = ?", [AS_OF])
-    people = _scalar(db, "select count(*) from main.dim_person where lifecycle_stage in ('employee', 'rehired')")
-    end_of_day = _scalar(db, "select sum(headcount_end_of_day) from main.fct_headcount_daily where date_day = ?",
+    daily = scalar(db, "select sum(headcount) from main.fct_headcount_daily where date_day = ?", [AS_OF])
+    people = scalar(db, "select count(*) from main.dim_person where lifecycle_stage in ('employee', 'rehired')")
+    end_of_day = scalar(db, "select sum(headcount_end_of_day) from main.fct_headcount_daily where date_day = ?",
                          [AS_OF])
-    month_end = _scalar(db, "select sum(end_headcount) from main.fct_headcount_monthly where month_end_date = ?",
+    month_end = scalar(db, "select sum(end_headcount) from main.fct_headcount_monthly where month_end_date = ?",
                         [AS_OF])
     assert daily == people > 0
     assert month_end == end_of_day <= daily
@@ -115,7 +93,7 @@ def test_trailing_attrition_is_believable(db):
                             "where segment_type = 'tenure_band'").fetchall())
     assert set(bands) <= {"<1y", "1-3y", "3-5y", "5y+"} and sum(bands.values()) == exits
     for segment_type in ("department", "job_level", "manager"):
-        assert _scalar(db, "select sum(exits) from main.rpt_attrition_by_segment where segment_type = ?",
+        assert scalar(db, "select sum(exits) from main.rpt_attrition_by_segment where segment_type = ?",
                        [segment_type]) == exits
 
 
@@ -123,9 +101,9 @@ def test_overtime_over_limit_respects_the_var(warehouse, db):
     over, limit, lowest = db.execute("""select count(*), max(overtime_limit_hours), min(overtime_hours)
                                         from main.rpt_overtime_monthly where is_over_limit""").fetchone()
     assert over > 0 and limit == OVERTIME_LIMIT and lowest > OVERTIME_LIMIT
-    assert _scalar(db, "select count(*) from main.rpt_overtime_monthly where not is_over_limit "
+    assert scalar(db, "select count(*) from main.rpt_overtime_monthly where not is_over_limit "
                        "and overtime_hours > overtime_limit_hours") == 0
-    rolled = _scalar(db, "select sum(people_over_limit) from main.rpt_overtime_department_monthly")
+    rolled = scalar(db, "select sum(people_over_limit) from main.rpt_overtime_department_monthly")
     assert rolled == over
     # The var itself is exercised by the unit test rpt_overtime_monthly_over_limit_uses_the_var (limit 30).
     unit_tests = {n["name"] for n in warehouse["manifest"]["unit_tests"].values()}
@@ -133,17 +111,17 @@ def test_overtime_over_limit_respects_the_var(warehouse, db):
 
 
 def test_leavers_with_active_im_accounts_are_found(db):
-    assert _scalar(db, "select count(*) from main.rpt_leaver_im_access where is_still_active") > 0
+    assert scalar(db, "select count(*) from main.rpt_leaver_im_access where is_still_active") > 0
     # Every row is a leaver (alumnus) whose account outlived the exit date.
-    assert _scalar(db, """select count(*) from main.rpt_leaver_im_access as r
+    assert scalar(db, """select count(*) from main.rpt_leaver_im_access as r
                           inner join main.dim_person as p on p.person_key = r.person_key
                           where p.lifecycle_stage <> 'alumnus' or r.days_active_after_exit <= 0
                               or r.days_since_exit < 0""") == 0
 
 
 def test_offboarding_covers_every_leaver(db):
-    leavers = _scalar(db, """select count(*) from main.int_employments_derived
+    leavers = scalar(db, """select count(*) from main.int_employments_derived
                              where person_key <> '-1' and termination_date <= ?""", [AS_OF])
-    assert _scalar(db, "select count(*) from main.rpt_offboarding_completeness") == leavers > 0
-    assert _scalar(db, "select count(*) from main.rpt_offboarding_completeness "
+    assert scalar(db, "select count(*) from main.rpt_offboarding_completeness") == leavers > 0
+    assert scalar(db, "select count(*) from main.rpt_offboarding_completeness "
                        "where is_offboarding_complete and (missing_task_types > 0 or tasks_completed < tasks_total)") == 0

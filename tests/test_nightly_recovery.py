@@ -8,6 +8,7 @@ import duckdb
 import pytest
 from conftest import EMPLOYEES_ZH, copy_first_night
 from dagster import AssetKey, DagsterInstance
+from dbt_support import query_file
 
 from cli.main import main
 from cli.run_summary import print_checks
@@ -19,14 +20,6 @@ from orchestration.definitions import build_definitions
 def night(first_night: Path, tmp_path: Path) -> Settings:
     """A private copy of the first night's home (conftest ``first_night``)."""
     return copy_first_night(first_night, tmp_path)
-
-
-def _query(settings: Settings, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _digest(path: Path) -> str:
@@ -116,7 +109,7 @@ def test_a_bad_hris_batch_fails_the_gate_and_the_publication_stays_byte_for_byte
     assert not again.success and _digest(settings.published) == before
     summary = next(e for e in again.get_asset_check_evaluations() if not e.passed).metadata["summary"].value
     assert "exit_on_or_after_hire" in summary and "trm batches --reject" in summary
-    bad_batch = _query(settings, "select batch_id from raw.ingestion_files "
+    bad_batch = query_file(settings.warehouse, "select batch_id from raw.ingestion_files "
                                  "where source_file = 'hris/employees_2025-07.csv'")[0][0]
     assert main(["batches", "--reject", bad_batch, "--reason", "exit dates before hire dates"]) == 0
     fixed = defs.resolve_job_def("nightly").execute_in_process(
@@ -144,14 +137,14 @@ def test_an_export_with_a_broken_key_is_not_published_and_the_hint_names_its_bat
     assert not result.success and _digest(settings.published) == before
     [failed] = [e for e in result.get_asset_check_evaluations() if not e.passed and e.severity.value == "ERROR"]
     summary = failed.metadata["summary"].value
-    bad = _query(settings, "select batch_id from raw.ingestion_files "
+    bad = query_file(settings.warehouse, "select batch_id from raw.ingestion_files "
                            "where source_file = 'hris/employees_2025-09.csv'")[0][0]
     assert "key_conflicts" in summary and f"Failing batch(es): {bad} (key_conflicts)" in summary
     # The export closed every employee it dropped (a full snapshot); rejecting it undoes that.
     closed = f"select count(*) from raw.source_deletions where snapshot_run_id = '{result.run_id}'"
-    assert _query(settings, closed)[0][0] > 0
+    assert query_file(settings.warehouse, closed)[0][0] > 0
     assert main(["batches", "--reject", bad, "--reason", "one employee id on 30% of the rows"]) == 0
-    assert _query(settings, closed)[0][0] == 0
+    assert query_file(settings.warehouse, closed)[0][0] == 0
     fixed = defs.resolve_job_def("nightly").execute_in_process(
         instance=DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=selection)
     assert fixed.success and fixed.asset_materializations_for_node("publish__published_marts")
