@@ -10,7 +10,6 @@ from conftest import copy_first_night, settings_for
 from dagster import AssetKey, DagsterInstance, RunRequest, SkipReason, build_sensor_context
 from dbt_support import query_file
 
-from cli.main import main
 from operations.settings import Settings
 from orchestration.definitions import build_definitions
 from publication.publish import bi_tables
@@ -99,20 +98,6 @@ def test_landing_sensor_requests_a_run_only_for_new_files(settings):
     assert isinstance(sensor(build_sensor_context(cursor=cursor)), SkipReason)
     (settings.landing / "hris" / "departments_2.csv").write_text("department_id,department_name\nD7,Legal\n")
     assert isinstance(sensor(build_sensor_context(cursor=cursor)), RunRequest)
-
-
-def test_cli_run_then_sql(tmp_path: Path, landing: Path, monkeypatch, capsys):
-    monkeypatch.setenv("TRM_HOME", str(tmp_path))
-    monkeypatch.setenv("TRM_LANDING", str(landing))
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
-    assert main(["run", "--job", "ingestion"]) == 0
-    out = capsys.readouterr().out
-    assert "raw.hris__employees" in out and "read = loaded + quarantined: yes" in out
-    # raw tables are only in the working warehouse; nothing is published by the ingestion job
-    assert main(["sql", "--warehouse", "--format", "csv", "select count(*) as n from raw.hris__employees"]) == 0
-    assert capsys.readouterr().out.strip().splitlines() == ["n", "2"]
-    assert main(["sql", "--warehouse", "create table raw.x (a int)"]) == 1  # read-only
-    assert "read-only" in capsys.readouterr().err.lower()
 
 
 # ----------------------------------------------------------------- ML assets in the nightly run
