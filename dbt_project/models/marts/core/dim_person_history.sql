@@ -23,22 +23,19 @@ touchpoints as (
 
 employments as (
 
-    select * from {{ ref('int_employments_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_employments_derived')) }}
 
 ),
 
 job_spans as (
 
-    select * from {{ ref('int_job_spans_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_job_spans_derived')) }}
 
 ),
 
 reviews as (
 
-    select * from {{ ref('int_performance_reviews_linked') }}
-    where person_key <> {{ unknown_person_key() }} and review_date is not null
+    {{ known_person_rows(ref('int_performance_reviews_linked'), 'review_date is not null') }}
 
 ),
 

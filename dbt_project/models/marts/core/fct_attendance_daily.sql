@@ -25,29 +25,25 @@ with
 
 punches as (
 
-    select * from {{ ref('int_punches_localised') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_punches_localised')) }}
 
 ),
 
 shift_spans as (
 
-    select * from {{ ref('int_shift_spans_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_shift_spans_derived')) }}
 
 ),
 
 leave_days as (
 
-    select * from {{ ref('int_leave_days_expanded') }}
-    where person_key <> {{ unknown_person_key() }} and is_approved and leave_hours > 0
+    {{ known_person_rows(ref('int_leave_days_expanded'), 'is_approved and leave_hours > 0') }}
 
 ),
 
 employments as (
 
-    select * from {{ ref('int_employments_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_employments_derived')) }}
 
 ),
 
