@@ -30,8 +30,7 @@ department_at_submission as (
         inner join job_spans as j
             on j.person_key = r.respondent_person_key
             and r.respondent_person_key <> {{ unknown_person_key() }}
-            and j.valid_from <= r.submitted_date_utc
-            and (j.valid_to is null or j.valid_to > r.submitted_date_utc)
+            and {{ in_force_on('r.submitted_date_utc', 'j') }}
     ) as ranked
     where span_rank = 1
 

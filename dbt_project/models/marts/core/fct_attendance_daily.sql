@@ -85,8 +85,7 @@ schedule_days as (
         inner join attendance_window as w
             on 1 = 1
         inner join calendar as c
-            on c.date_day >= s.valid_from
-            and (s.valid_to is null or c.date_day < s.valid_to)
+            on {{ in_force_on('c.date_day', 's') }}
             and c.date_day between w.window_start and w.window_end
         inner join employments as e
             on e.employee_id = s.employee_id
