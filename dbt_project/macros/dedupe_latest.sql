@@ -17,18 +17,35 @@
 {%- endmacro %}
 
 {% macro default__dedupe_latest(relation, key_columns, order_by, rank_column) -%}
-    {%- if key_columns is string -%}
-        {%- set key_columns = [key_columns] -%}
+    {{ trm.first_per_group(relation, key_columns, order_by, rank_column) }}
+{%- endmacro %}
+
+{#-
+    The first row of each group: rows of `relation` (a relation or CTE name), optionally filtered by `where`,
+    ranked by row_number() over `partition_by` (a column name or a list) ordered by `order_by`; the rows ranked
+    1 are kept. Like dedupe_latest, a derived table filtered by WHERE (no QUALIFY), and the result carries the
+    ranking column (`rank_column`).
+-#}
+{% macro first_per_group(relation, partition_by, order_by, rank_column='group_rank', where=none) -%}
+    {{ return(adapter.dispatch('first_per_group', 'trm')(relation, partition_by, order_by, rank_column, where)) }}
+{%- endmacro %}
+
+{% macro default__first_per_group(relation, partition_by, order_by, rank_column, where) -%}
+    {%- if partition_by is string -%}
+        {%- set partition_by = [partition_by] -%}
     {%- endif -%}
     select *
     from (
         select
             *,
             row_number() over (
-                partition by {{ key_columns | join(', ') }}
+                partition by {{ partition_by | join(', ') }}
                 order by {{ order_by }}
             ) as {{ rank_column }}
         from {{ relation }}
+        {%- if where %}
+        where {{ where }}
+        {%- endif %}
     ) as ranked
     where {{ rank_column }} = 1
 {%- endmacro %}

@@ -3,3 +3,10 @@
 {% macro unknown_person_key() -%}
     '-1'
 {%- endmacro %}
+
+{#- The rows of a relation that belong to a known person: the unknown member ('-1') left out, and optionally
+    only the rows matching `where` too. For marts that describe people, not unlinked records. -#}
+{% macro known_person_rows(relation, where=none) -%}
+    select * from {{ relation }}
+    where person_key <> {{ unknown_person_key() }}{% if where %} and {{ where }}{% endif %}
+{%- endmacro %}

@@ -19,9 +19,7 @@ punches as (
 
 crosswalk as (
 
-    select source_record_id, person_key
-    from {{ ref('int_person_records_resolved') }}
-    where record_source = 'hris__employees'
+    {{ person_crosswalk('hris__employees') }}
 
 ),
 
@@ -84,8 +82,7 @@ attributed as (
     from with_minute as w
     left join shift_spans as s
         on s.employee_id = w.employee_id
-        and s.valid_from <= w.previous_local_date
-        and (s.valid_to is null or w.previous_local_date < s.valid_to)
+        and {{ in_force_on('w.previous_local_date', 's') }}
 
 )
 

@@ -1,24 +1,23 @@
 {#- One row per calendar day over the data range: from 1 January of the year of the earliest HR/recruiting
     date to 31 December of the year of the latest one (or of the as-of date, if later). Built with the
     project's own trm.date_spine (no packages); day-of-week and ISO week computed portably. -#}
+{#- (model, date column) of the dates that span the data range. -#}
+{%- set range_dates = [
+    ('stg_hris__employees', 'hire_date'),
+    ('stg_hris__employees', 'termination_date'),
+    ('stg_hris__job_changes', 'effective_date'),
+    ('stg_ats__candidates', 'created_date'),
+    ('stg_ats__applications', 'applied_date'),
+    ('stg_ats__event_signups', 'event_date'),
+    ('stg_attendance__leave_records', 'end_date'),
+] -%}
 with
 
 data_dates as (
-
-    select hire_date as d from {{ ref('stg_hris__employees') }}
+    {% for model, date_column in range_dates %}
+    select {{ date_column }} as d from {{ ref(model) }}
     union all
-    select termination_date from {{ ref('stg_hris__employees') }}
-    union all
-    select effective_date from {{ ref('stg_hris__job_changes') }}
-    union all
-    select created_date from {{ ref('stg_ats__candidates') }}
-    union all
-    select applied_date from {{ ref('stg_ats__applications') }}
-    union all
-    select event_date from {{ ref('stg_ats__event_signups') }}
-    union all
-    select end_date from {{ ref('stg_attendance__leave_records') }}
-    union all
+    {%- endfor %}
     select {{ as_of_date() }}
 
 ),

@@ -9,9 +9,7 @@ accounts as (
 
 crosswalk as (
 
-    select source_record_id, person_key
-    from {{ ref('int_person_records_resolved') }}
-    where record_source = 'im__accounts'
+    {{ person_crosswalk('im__accounts') }}
 
 )
 

@@ -20,9 +20,7 @@ employments as (
 
 crosswalk as (
 
-    select source_record_id, person_key
-    from {{ ref('int_person_records_resolved') }}
-    where record_source = 'hris__employees'
+    {{ person_crosswalk('hris__employees') }}
 
 ),
 
@@ -92,5 +90,5 @@ final as (
 
 select
     final.*,
-    valid_from <= {{ as_of_date() }} and (valid_to is null or valid_to > {{ as_of_date() }}) as is_current
+    {{ in_force_on(as_of_date()) }} as is_current
 from final

@@ -16,41 +16,29 @@ job_spans as (
 
 ),
 
-ranked as (
+department_at_submission as (
 
-    select
-        r.*,
-        j.department_id,
-        row_number() over (
-            partition by r.response_id order by j.valid_from desc, j.job_history_id desc
-        ) as span_rank
-    from responses as r
-    left join job_spans as j
-        on j.person_key = r.respondent_person_key
-        and r.respondent_person_key <> {{ unknown_person_key() }}
-        and j.valid_from <= r.submitted_date_utc
-        and (j.valid_to is null or j.valid_to > r.submitted_date_utc)
+    select response_id, department_id
+    from (
+        select
+            r.response_id,
+            j.department_id,
+            row_number() over (
+                partition by r.response_id order by j.valid_from desc, j.job_history_id desc
+            ) as span_rank
+        from responses as r
+        inner join job_spans as j
+            on j.person_key = r.respondent_person_key
+            and r.respondent_person_key <> {{ unknown_person_key() }}
+            and {{ in_force_on('r.submitted_date_utc', 'j') }}
+    ) as ranked
+    where span_rank = 1
 
 )
 
 select
-    response_id,
-    survey_id,
-    question_id,
-    survey_type,
-    is_anonymous,
-    dimension,
-    is_free_text,
-    scale_min,
-    scale_max,
-    score,
-    has_comment,
-    comment_length,
-    submitted_at_utc,
-    submitted_date_utc,
-    respondent_source_id,
-    respondent_record_source,
-    respondent_person_key,
-    department_id
-from ranked
-where span_rank = 1
+    r.*,
+    d.department_id
+from responses as r
+left join department_at_submission as d
+    on d.response_id = r.response_id

@@ -25,9 +25,7 @@ reviews as (select * from {{ ref('int_performance_reviews_linked') }}),
 
 crosswalk as (
 
-    select source_record_id, person_key
-    from {{ ref('int_person_records_resolved') }}
-    where record_source = 'hris__employees'
+    {{ person_crosswalk('hris__employees') }}
 
 ),
 

@@ -3,53 +3,36 @@
     stage change, interview), events (sign-up), HRIS (hire), attendance (a work day with a punch), IM (a day with a
     message sent, UTC date) and surveys (a non-anonymous response). Anonymous survey answers carry no person and never
     count. Only dates on or before the as-of date. -#}
+{#- (model, person column, date column, activity source, filter) of every kind of touch. -#}
+{%- set activity_sources = [
+    ('int_candidates_linked', 'person_key', 'created_date', 'ats', none),
+    ('int_applications_linked', 'person_key', 'applied_date', 'ats', none),
+    ('int_application_stages_linked', 'person_key', 'entered_date', 'ats', none),
+    ('int_interviews_linked', 'person_key', 'interview_date', 'ats', none),
+    ('int_event_signups_linked', 'person_key', 'event_date', 'event', none),
+    ('int_employments_derived', 'person_key', 'hire_date', 'hris', none),
+    ('int_punches_localised', 'person_key', 'work_date', 'attendance', none),
+    ('int_im_messages_linked', 'sender_person_key', 'sent_date_utc', 'im', none),
+    ('int_survey_responses_linked', 'respondent_person_key', 'submitted_date_utc', 'survey', 'not is_anonymous'),
+] -%}
 with
 
 activities as (
+    {%- for model, person_column, date_column, activity_source, filter in activity_sources %}
 
-    select person_key, created_date as activity_date, 'ats' as activity_source
-    from {{ ref('int_candidates_linked') }}
-
-    union all
-
-    select person_key, applied_date, 'ats'
-    from {{ ref('int_applications_linked') }}
-
-    union all
-
-    select person_key, entered_date, 'ats'
-    from {{ ref('int_application_stages_linked') }}
+    select
+        {{ person_column }} as person_key,
+        {{ date_column }} as activity_date,
+        '{{ activity_source }}' as activity_source
+    from {{ ref(model) }}
+    {%- if filter %}
+    where {{ filter }}
+    {%- endif %}
+    {%- if not loop.last %}
 
     union all
-
-    select person_key, interview_date, 'ats'
-    from {{ ref('int_interviews_linked') }}
-
-    union all
-
-    select person_key, event_date, 'event'
-    from {{ ref('int_event_signups_linked') }}
-
-    union all
-
-    select person_key, hire_date, 'hris'
-    from {{ ref('int_employments_derived') }}
-
-    union all
-
-    select person_key, work_date, 'attendance'
-    from {{ ref('int_punches_localised') }}
-
-    union all
-
-    select sender_person_key, sent_date_utc, 'im'
-    from {{ ref('int_im_messages_linked') }}
-
-    union all
-
-    select respondent_person_key, submitted_date_utc, 'survey'
-    from {{ ref('int_survey_responses_linked') }}
-    where not is_anonymous
+    {%- endif %}
+    {%- endfor %}
 
 )
 

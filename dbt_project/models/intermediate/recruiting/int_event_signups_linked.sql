@@ -9,9 +9,7 @@ signups as (
 
 crosswalk as (
 
-    select source_record_id, person_key
-    from {{ ref('int_person_records_resolved') }}
-    where record_source = 'ats__event_signups'
+    {{ person_crosswalk('ats__event_signups') }}
 
 )
 

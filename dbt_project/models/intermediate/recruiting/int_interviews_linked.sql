@@ -16,9 +16,7 @@ applications as (
 
 crosswalk as (
 
-    select source_record_id, person_key
-    from {{ ref('int_person_records_resolved') }}
-    where record_source = 'hris__employees'
+    {{ person_crosswalk('hris__employees') }}
 
 )
 

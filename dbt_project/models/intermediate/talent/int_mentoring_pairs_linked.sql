@@ -11,9 +11,7 @@ pairs as (
 
 crosswalk as (
 
-    select source_record_id, person_key
-    from {{ ref('int_person_records_resolved') }}
-    where record_source = 'hris__employees'
+    {{ person_crosswalk('hris__employees') }}
 
 )
 

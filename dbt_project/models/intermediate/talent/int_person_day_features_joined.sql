@@ -206,8 +206,7 @@ person_days as (
         coalesce(h.is_high_potential, false) as is_high_potential
     from spine as s
     inner join history as h
-        on h.valid_from <= s.date_day
-        and (h.valid_to is null or s.date_day < h.valid_to)
+        on {{ in_force_on('s.date_day', 'h') }}
 
 ),
 
@@ -239,20 +238,16 @@ joined as (
     from person_days as d
     left join profiles as p
         on p.person_key = d.person_key
-        and p.valid_from <= d.date_day
-        and (p.valid_to is null or d.date_day < p.valid_to)
+        and {{ in_force_on('d.date_day', 'p') }}
     left join employments as e
         on e.person_key = d.person_key
-        and e.valid_from <= d.date_day
-        and (e.valid_to is null or d.date_day < e.valid_to)
+        and {{ in_force_on('d.date_day', 'e') }}
     left join application_state_families as a
         on a.person_key = d.person_key
-        and a.valid_from <= d.date_day
-        and (a.valid_to is null or d.date_day < a.valid_to)
+        and {{ in_force_on('d.date_day', 'a') }}
     left join activity as t
         on t.person_key = d.person_key
-        and t.valid_from <= d.date_day
-        and (t.valid_to is null or d.date_day < t.valid_to)
+        and {{ in_force_on('d.date_day', 't') }}
 
 ),
 

@@ -26,95 +26,56 @@ candidates as (
 
 employments as (
 
-    select * from {{ ref('int_employments_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_employments_derived')) }}
 
 ),
 
 job_spans as (
 
-    select * from {{ ref('int_job_spans_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_job_spans_derived')) }}
 
 ),
 
 reviews as (
 
-    select * from {{ ref('int_performance_reviews_linked') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_performance_reviews_linked')) }}
 
 ),
 
 first_seen as (
 
-    select person_key, touch_date, channel, record_source
-    from (
-        select
-            touchpoints.*,
-            row_number() over (
-                partition by person_key
-                order by case when touch_date is null then 1 else 0 end, touch_date, source_priority, source_record_id
-            ) as touch_rank
-        from touchpoints
-    ) as ranked
-    where touch_rank = 1
+    {{ first_per_group(
+        'touchpoints', 'person_key',
+        'case when touch_date is null then 1 else 0 end, touch_date, source_priority, source_record_id',
+        'touch_rank') }}
 
 ),
 
 referrers as (
 
-    select person_key, referrer_person_key
-    from (
-        select
-            candidates.*,
-            row_number() over (partition by person_key order by created_date, candidate_id) as referral_rank
-        from candidates
-        where referrer_person_key is not null
-    ) as ranked
-    where referral_rank = 1
+    {{ first_per_group(
+        'candidates', 'person_key', 'created_date, candidate_id', 'referral_rank',
+        where='referrer_person_key is not null') }}
 
 ),
 
 current_employment as (
 
-    select *
-    from (
-        select
-            employments.*,
-            row_number() over (partition by person_key order by hire_date desc, employee_id desc) as employment_rank
-        from employments
-        where is_active
-    ) as ranked
-    where employment_rank = 1
+    {{ first_per_group('employments', 'person_key', 'hire_date desc, employee_id desc', 'employment_rank',
+                       where='is_active') }}
 
 ),
 
 latest_employment as (
 
-    select *
-    from (
-        select
-            employments.*,
-            row_number() over (partition by person_key order by hire_date desc, employee_id desc) as employment_rank
-        from employments
-    ) as ranked
-    where employment_rank = 1
+    {{ first_per_group('employments', 'person_key', 'hire_date desc, employee_id desc', 'employment_rank') }}
 
 ),
 
 latest_exit as (
 
-    select *
-    from (
-        select
-            employments.*,
-            row_number() over (
-                partition by person_key order by termination_date desc, employee_id desc
-            ) as exit_rank
-        from employments
-        where has_exited
-    ) as ranked
-    where exit_rank = 1
+    {{ first_per_group('employments', 'person_key', 'termination_date desc, employee_id desc', 'exit_rank',
+                       where='has_exited') }}
 
 ),
 
@@ -151,17 +112,9 @@ tenure as (
 
 latest_review as (
 
-    select *
-    from (
-        select
-            reviews.*,
-            row_number() over (
-                partition by person_key order by review_date desc, review_period desc, performance_review_id
-            ) as review_rank
-        from reviews
-        where review_date is not null
-    ) as ranked
-    where review_rank = 1
+    {{ first_per_group(
+        'reviews', 'person_key', 'review_date desc, review_period desc, performance_review_id', 'review_rank',
+        where='review_date is not null') }}
 
 ),
 

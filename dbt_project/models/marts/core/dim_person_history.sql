@@ -23,22 +23,19 @@ touchpoints as (
 
 employments as (
 
-    select * from {{ ref('int_employments_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_employments_derived')) }}
 
 ),
 
 job_spans as (
 
-    select * from {{ ref('int_job_spans_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_job_spans_derived')) }}
 
 ),
 
 reviews as (
 
-    select * from {{ ref('int_performance_reviews_linked') }}
-    where person_key <> {{ unknown_person_key() }} and review_date is not null
+    {{ known_person_rows(ref('int_performance_reviews_linked'), 'review_date is not null') }}
 
 ),
 
@@ -154,8 +151,7 @@ job_at as (
         from employment_at as ea
         inner join job_spans as s
             on s.employee_id = ea.employee_id
-            and s.valid_from <= ea.valid_from
-            and (s.valid_to is null or ea.valid_from < s.valid_to)
+            and {{ in_force_on('ea.valid_from', 's') }}
     ) as ranked
     where span_rank = 1
 
@@ -268,5 +264,5 @@ all_versions as (
 select
     {{ surrogate_key(['person_key', 'valid_from']) }} as person_history_key,
     all_versions.*,
-    valid_from <= {{ as_of_date() }} and (valid_to is null or valid_to > {{ as_of_date() }}) as is_current
+    {{ in_force_on(as_of_date()) }} as is_current
 from all_versions

@@ -25,29 +25,25 @@ with
 
 punches as (
 
-    select * from {{ ref('int_punches_localised') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_punches_localised')) }}
 
 ),
 
 shift_spans as (
 
-    select * from {{ ref('int_shift_spans_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_shift_spans_derived')) }}
 
 ),
 
 leave_days as (
 
-    select * from {{ ref('int_leave_days_expanded') }}
-    where person_key <> {{ unknown_person_key() }} and is_approved and leave_hours > 0
+    {{ known_person_rows(ref('int_leave_days_expanded'), 'is_approved and leave_hours > 0') }}
 
 ),
 
 employments as (
 
-    select * from {{ ref('int_employments_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_employments_derived')) }}
 
 ),
 
@@ -89,8 +85,7 @@ schedule_days as (
         inner join attendance_window as w
             on 1 = 1
         inner join calendar as c
-            on c.date_day >= s.valid_from
-            and (s.valid_to is null or c.date_day < s.valid_to)
+            on {{ in_force_on('c.date_day', 's') }}
             and c.date_day between w.window_start and w.window_end
         inner join employments as e
             on e.employee_id = s.employee_id

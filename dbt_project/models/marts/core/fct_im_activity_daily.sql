@@ -117,8 +117,7 @@ manager_on_day as (
         from grid as g
         inner join job_spans as s
             on s.person_key = g.person_key
-            and s.valid_from <= g.activity_date
-            and (s.valid_to is null or g.activity_date < s.valid_to)
+            and {{ in_force_on('g.activity_date', 's') }}
     ) as ranked
     where span_rank = 1
 

@@ -7,36 +7,23 @@ events as (
 
     select * from {{ ref('int_lifecycle_events_unioned') }}
 
-),
-
-ordered as (
-
-    select
-        events.*,
-        case event_type
-            when 'event_signup' then 1 when 'talent_pool_added' then 2 when 'alumni_contact' then 3
-            when 'applied' then 4 when 'screened' then 5 when 'interviewed' then 6 when 'offered' then 7
-            when 'offer_accepted' then 8 when 'offer_declined' then 8 when 'rejected' then 9
-            when 'withdrawn' then 9 when 'exited' then 10 when 'hired' then 11 when 'rehired' then 11
-            else 12
-        end as same_day_order
-    from events
-
 )
 
+{#- Events of one day in the natural order of the funnel, then by type and source record. -#}
 select
-    event_id,
-    person_key,
-    event_type,
-    event_category,
-    event_date,
-    source_system,
-    source_table,
-    source_record_id,
-    employee_id,
-    application_id,
-    event_detail,
+    events.*,
     row_number() over (
-        partition by person_key order by event_date, same_day_order, event_type, source_record_id
+        partition by person_key
+        order by
+            event_date,
+            case event_type
+                when 'event_signup' then 1 when 'talent_pool_added' then 2 when 'alumni_contact' then 3
+                when 'applied' then 4 when 'screened' then 5 when 'interviewed' then 6 when 'offered' then 7
+                when 'offer_accepted' then 8 when 'offer_declined' then 8 when 'rejected' then 9
+                when 'withdrawn' then 9 when 'exited' then 10 when 'hired' then 11 when 'rehired' then 11
+                else 12
+            end,
+            event_type,
+            source_record_id
     ) as event_sequence
-from ordered
+from events

@@ -29,8 +29,7 @@ department_at_submission as (
         from responses as r
         inner join job_spans as s
             on s.person_key = r.respondent_person_key
-            and s.valid_from <= r.submitted_date_utc
-            and (s.valid_to is null or r.submitted_date_utc < s.valid_to)
+            and {{ in_force_on('r.submitted_date_utc', 's') }}
         where r.respondent_person_key is not null
     ) as ranked
     where span_rank = 1

@@ -35,12 +35,7 @@ answers as (
     from (
         select
             *,
-            coalesce(
-                respondent_source_id,
-                {{ dbt.concat(["'anonymous-'", dbt.cast(
-                    "row_number() over (partition by survey_id, department_id, question_id order by response_id)",
-                    dbt.type_string())]) }}
-            ) as respondent_ref
+            {{ survey_respondent_ref(['survey_id', 'department_id', 'question_id']) }} as respondent_ref
         from responses
     ) as ranked
 

@@ -64,12 +64,8 @@ answers as (
 
     select
         *,
-        coalesce(
-            respondent_source_id,
-            {{ dbt.concat(["'anonymous-'", dbt.cast(
-                "row_number() over (partition by survey_type, response_month, department_id, question_id "
-                ~ "order by response_id)", dbt.type_string())]) }}
-        ) as respondent_ref
+        {{ survey_respondent_ref(['survey_type', 'response_month', 'department_id', 'question_id']) }}
+            as respondent_ref
     from with_department
     where match_rank = 1
         and response_month is not null

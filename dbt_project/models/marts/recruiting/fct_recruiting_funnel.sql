@@ -8,11 +8,7 @@ with
 
 funnel_stages as (
 
-    select 'applied' as stage, 1 as stage_order
-    union all select 'screened', 2
-    union all select 'interview', 3
-    union all select 'offer', 4
-    union all select 'hired', 5
+    {{ recruiting_funnel_stages() }}
 
 ),
 

@@ -18,14 +18,7 @@ people as (
 segmented as (
 
     select
-        person_key,
-        lifecycle_stage,
-        is_employed,
-        department_id,
-        job_level,
-        performance_rating,
-        potential_rating,
-        is_key_talent,
+        people.*,
         case
             {%- for segment in segments %}
             when {{ talent_rule(segment.rule, 'talent segment ' ~ segment.segment) }}

@@ -103,8 +103,7 @@ person_days as (
     from employment_days as d
     left join job_spans as j
         on j.employee_id = d.employee_id
-        and j.valid_from <= d.date_day
-        and (j.valid_to is null or d.date_day < j.valid_to)
+        and {{ in_force_on('d.date_day', 'j') }}
     left join promotions as p
         on p.employee_id = d.employee_id
         and p.promotion_date = d.date_day

@@ -67,25 +67,13 @@ transfers_out as (
 
 ),
 
-month_end_headcount as (
+{#- End-of-day headcount per day and department: employed that day and not leaving on it. -#}
+day_end_headcount as (
 
-    select m.month_start_date, d.department_id, count(*) as end_headcount
-    from months as m
-    inner join employment_days as d
-        on d.date_day = m.month_end_date
-    where not d.is_exit
-    group by m.month_start_date, d.department_id
-
-),
-
-month_start_headcount as (
-
-    select m.month_start_date, d.department_id, count(*) as start_headcount
-    from months as m
-    inner join employment_days as d
-        on d.date_day = m.previous_month_end_date
-    where not d.is_exit
-    group by m.month_start_date, d.department_id
+    select date_day, department_id, count(*) as headcount
+    from employment_days
+    where not is_exit
+    group by date_day, department_id
 
 ),
 
@@ -95,7 +83,7 @@ joined as (
         k.month_start_date,
         m.month_end_date,
         k.department_id,
-        coalesce(s.start_headcount, 0) as start_headcount,
+        coalesce(s.headcount, 0) as start_headcount,
         coalesce(mv.hires, 0) as hires,
         coalesce(mv.exits, 0) as exits,
         coalesce(mv.voluntary_exits, 0) as voluntary_exits,
@@ -103,7 +91,7 @@ joined as (
         coalesce(mv.regretted_exits, 0) as regretted_exits,
         coalesce(mv.transfers_in, 0) as transfers_in,
         coalesce(t.transfers_out, 0) as transfers_out,
-        coalesce(e.end_headcount, 0) as end_headcount
+        coalesce(e.headcount, 0) as end_headcount
     from keys as k
     inner join months as m
         on m.month_start_date = k.month_start_date
@@ -113,11 +101,11 @@ joined as (
     left join transfers_out as t
         on t.month_start_date = k.month_start_date
         and (t.department_id = k.department_id or (t.department_id is null and k.department_id is null))
-    left join month_start_headcount as s
-        on s.month_start_date = k.month_start_date
+    left join day_end_headcount as s
+        on s.date_day = m.previous_month_end_date
         and (s.department_id = k.department_id or (s.department_id is null and k.department_id is null))
-    left join month_end_headcount as e
-        on e.month_start_date = k.month_start_date
+    left join day_end_headcount as e
+        on e.date_day = m.month_end_date
         and (e.department_id = k.department_id or (e.department_id is null and k.department_id is null))
 
 )

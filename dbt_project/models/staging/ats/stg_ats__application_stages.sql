@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'ats__application_stages') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['application_id', 'stage', 'entered_at']) }}
+    {{ dedupe_latest(source('raw', 'ats__application_stages'), ['application_id', 'stage', 'entered_at']) }}
 
 ),
 

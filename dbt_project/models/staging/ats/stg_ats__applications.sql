@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'ats__applications') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['application_id']) }}
+    {{ dedupe_latest(source('raw', 'ats__applications'), ['application_id']) }}
 
 ),
 

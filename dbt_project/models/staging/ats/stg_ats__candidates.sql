@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'ats__candidates') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['candidate_id']) }}
+    {{ dedupe_latest(source('raw', 'ats__candidates'), ['candidate_id']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'ats__event_signups') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['signup_id']) }}
+    {{ dedupe_latest(source('raw', 'ats__event_signups'), ['signup_id']) }}
 
 ),
 

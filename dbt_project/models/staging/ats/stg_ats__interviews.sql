@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'ats__interviews') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['interview_id']) }}
+    {{ dedupe_latest(source('raw', 'ats__interviews'), ['interview_id']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'ats__offers') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['offer_id']) }}
+    {{ dedupe_latest(source('raw', 'ats__offers'), ['offer_id']) }}
 
 ),
 

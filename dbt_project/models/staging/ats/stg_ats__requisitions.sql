@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'ats__requisitions') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['requisition_id']) }}
+    {{ dedupe_latest(source('raw', 'ats__requisitions'), ['requisition_id']) }}
 
 ),
 

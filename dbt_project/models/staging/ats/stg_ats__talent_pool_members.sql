@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'ats__talent_pool_members') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['candidate_id', 'pool_name', 'added_at']) }}
+    {{ dedupe_latest(source('raw', 'ats__talent_pool_members'), ['candidate_id', 'pool_name', 'added_at']) }}
 
 ),
 

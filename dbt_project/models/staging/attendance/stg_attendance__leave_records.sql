@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'attendance__leave_records') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['leave_id']) }}
+    {{ dedupe_latest(source('raw', 'attendance__leave_records'), ['leave_id']) }}
 
 ),
 

@@ -2,15 +2,9 @@
     portable, so the local day of a punch (and the night-shift attribution) is left to intermediate models. -#}
 with
 
-source as (
-
-    select * from {{ source('raw', 'attendance__punches') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['punch_id']) }}
+    {{ dedupe_latest(source('raw', 'attendance__punches'), ['punch_id']) }}
 
 ),
 

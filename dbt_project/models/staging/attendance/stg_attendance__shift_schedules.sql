@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'attendance__shift_schedules') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['employee_id', 'effective_date']) }}
+    {{ dedupe_latest(source('raw', 'attendance__shift_schedules'), ['employee_id', 'effective_date']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__contracts') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['contract_id']) }}
+    {{ dedupe_latest(source('raw', 'hris__contracts'), ['contract_id']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__departments') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['department_id']) }}
+    {{ dedupe_latest(source('raw', 'hris__departments'), ['department_id']) }}
 
 ),
 

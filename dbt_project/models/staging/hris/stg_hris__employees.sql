@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__employees') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['employee_id']) }}
+    {{ dedupe_latest(source('raw', 'hris__employees'), ['employee_id']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__idps') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['idp_id']) }}
+    {{ dedupe_latest(source('raw', 'hris__idps'), ['idp_id']) }}
 
 ),
 

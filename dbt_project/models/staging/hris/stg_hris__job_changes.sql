@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__job_history') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['employee_id', 'effective_date', 'change_reason']) }}
+    {{ dedupe_latest(source('raw', 'hris__job_history'), ['employee_id', 'effective_date', 'change_reason']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__mentoring_pairs') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['mentoring_id']) }}
+    {{ dedupe_latest(source('raw', 'hris__mentoring_pairs'), ['mentoring_id']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__offboarding_tasks') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['task_id']) }}
+    {{ dedupe_latest(source('raw', 'hris__offboarding_tasks'), ['task_id']) }}
 
 ),
 

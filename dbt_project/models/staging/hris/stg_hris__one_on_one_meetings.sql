@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__one_on_one_meetings') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['meeting_id']) }}
+    {{ dedupe_latest(source('raw', 'hris__one_on_one_meetings'), ['meeting_id']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__pay_bands') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['level', 'location', 'effective_date']) }}
+    {{ dedupe_latest(source('raw', 'hris__pay_bands'), ['level', 'location', 'effective_date']) }}
 
 ),
 

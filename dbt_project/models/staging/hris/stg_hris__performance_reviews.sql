@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__performance_reviews') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['employee_id', 'review_period']) }}
+    {{ dedupe_latest(source('raw', 'hris__performance_reviews'), ['employee_id', 'review_period']) }}
 
 ),
 

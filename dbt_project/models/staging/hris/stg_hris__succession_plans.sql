@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'hris__succession_plans') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['position_id', 'successor_employee_id', 'updated_at']) }}
+    {{ dedupe_latest(source('raw', 'hris__succession_plans'), ['position_id', 'successor_employee_id', 'updated_at']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'im__accounts') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['platform', 'account_id']) }}
+    {{ dedupe_latest(source('raw', 'im__accounts'), ['platform', 'account_id']) }}
 
 ),
 

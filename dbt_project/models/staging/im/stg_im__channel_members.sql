@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'im__channel_members') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['platform', 'channel_id', 'account_id']) }}
+    {{ dedupe_latest(source('raw', 'im__channel_members'), ['platform', 'channel_id', 'account_id']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'im__channels') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['platform', 'channel_id']) }}
+    {{ dedupe_latest(source('raw', 'im__channels'), ['platform', 'channel_id']) }}
 
 ),
 

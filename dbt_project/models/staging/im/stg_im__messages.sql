@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'im__messages') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['platform', 'message_id']) }}
+    {{ dedupe_latest(source('raw', 'im__messages'), ['platform', 'message_id']) }}
 
 ),
 

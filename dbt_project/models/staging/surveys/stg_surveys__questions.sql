@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'surveys__questions') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['question_id']) }}
+    {{ dedupe_latest(source('raw', 'surveys__questions'), ['question_id']) }}
 
 ),
 

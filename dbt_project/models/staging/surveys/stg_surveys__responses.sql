@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'surveys__responses') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['response_id']) }}
+    {{ dedupe_latest(source('raw', 'surveys__responses'), ['response_id']) }}
 
 ),
 

@@ -1,14 +1,8 @@
 with
 
-source as (
-
-    select * from {{ source('raw', 'surveys__surveys') }}
-
-),
-
 latest as (
 
-    {{ dedupe_latest('source', ['survey_id']) }}
+    {{ dedupe_latest(source('raw', 'surveys__surveys'), ['survey_id']) }}
 
 ),
 
