@@ -9,7 +9,6 @@ the file and the column; the entity's other files still load.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from ingestion.contracts import EntityContract
+from ingestion.hashing import content_hash
 from ingestion.limits import DEFAULT_MAX_FIELD_CHARS
 from ingestion.load_reports import EntityReport, FileReport
 from ingestion.mapping import FileSpec, Mapping
@@ -38,14 +38,6 @@ from ingestion.row_guards import mask_ids, quarantine_unreadable_values, shorten
 from ingestion.snapshots import SnapshotParts, close_absent_keys
 from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
 from ingestion.warehouse import RAW_SCHEMA, ensure_entity_table, ensure_raw_schema, fetch_one
-
-
-def content_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_file(path: Path, spec: FileSpec) -> ReadResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -59,6 +60,21 @@ class Section:
 
     def unavailable(self, title: str, reason: str) -> None:
         self.blocks.append(Block("unavailable", title=title, text=f"not available: {reason}"))
+
+    def parts(self, ctx: ReportContext, kpis: list[Kpi],
+              parts: list[tuple[str, str, Callable[[ReportContext, Section, list[Kpi]], None]]]) -> None:
+        """Each (mart, title, build) part: built when its mart is published, else marked unavailable with why."""
+        for mart, title, build in parts:
+            if why := ctx.missing(mart):
+                self.unavailable(title, why)
+            else:
+                build(ctx, self, kpis)
+
+    def with_kpis_first(self, kpis: list[Kpi]) -> Section:
+        """The section, its KPI tiles (if any) in front of the parts that computed them."""
+        if kpis:
+            self.blocks.insert(0, Block("kpis", kpis=kpis))
+        return self
 
     @property
     def is_unavailable(self) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from reports.context import Block, Kpi, ReportContext, Section, month_label, num, pct
+from reports.context import Kpi, ReportContext, Section, month_label, num, pct
 from reports.svg_charts import bar_chart
 
 OVERTIME_SQL = {
@@ -43,21 +43,10 @@ def compliance_section(ctx: ReportContext) -> Section:
         s.unavailable("Overtime over the legal monthly limit", ctx.missing("rpt_overtime_department_monthly") or "")
     else:
         _overtime(ctx, s, kpis, source)
-    if why := ctx.missing("rpt_contract_expiries"):
-        s.unavailable("Contract expiries", why)
-    else:
-        _contracts(ctx, s, kpis)
-    if why := ctx.missing("rpt_offboarding_completeness"):
-        s.unavailable("Offboarding completeness", why)
-    else:
-        _offboarding(ctx, s, kpis)
-    if why := ctx.missing("rpt_leaver_im_access"):
-        s.unavailable("Leavers with IM access", why)
-    else:
-        _im_access(ctx, s, kpis)
-    if kpis:
-        s.blocks.insert(0, Block("kpis", kpis=kpis))
-    return s
+    s.parts(ctx, kpis, [("rpt_contract_expiries", "Contract expiries", _contracts),
+                        ("rpt_offboarding_completeness", "Offboarding completeness", _offboarding),
+                        ("rpt_leaver_im_access", "Leavers with IM access", _im_access)])
+    return s.with_kpis_first(kpis)
 
 
 def _overtime(ctx: ReportContext, s: Section, kpis: list[Kpi], source: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.context import SUPPRESSED, Block, Kpi, ReportContext, Section, month_label, num, pct, ratio
+from reports.context import SUPPRESSED, Kpi, ReportContext, Section, month_label, num, pct, ratio
 from reports.svg_charts import bar_chart, hbar_chart, line_chart
 
 MONTHS_SHOWN = 24
@@ -44,13 +44,9 @@ def headcount_section(ctx: ReportContext) -> Section:
             s.unavailable("Monthly headcount, hires and exits", f"fct_headcount_monthly has no month up to {ctx.as_of}")
         else:
             _headcount_charts(ctx, s, months, kpis)
-    if why := ctx.missing("rpt_attrition_by_segment"):
-        s.unavailable("Trailing-12-month attrition by department", why)
-    else:
-        _attrition_by_department(ctx, s, kpis)
-    if kpis:
-        s.blocks.insert(0, Block("kpis", kpis=kpis))
-    return s
+    s.parts(ctx, kpis, [("rpt_attrition_by_segment", "Trailing-12-month attrition by department",
+                         _attrition_by_department)])
+    return s.with_kpis_first(kpis)
 
 
 def _headcount_charts(ctx: ReportContext, s: Section, months: list[dict[str, Any]], kpis: list[Kpi]) -> None:
@@ -137,10 +133,7 @@ def recruiting_section(ctx: ReportContext) -> Section:
                                    sum(candidates_entered) filter (where stage = 'hired') as hires
                                from fct_recruiting_funnel {scope} group by 1""", params):
             channels.setdefault(r["source_channel"], {}).update(apps=r["apps"], hires=r["hires"])
-    if why := ctx.missing("rpt_time_to_fill"):
-        s.unavailable("Time to fill", why)
-    else:
-        _time_to_fill(ctx, s, kpis)
+    s.parts(ctx, kpis, [("rpt_time_to_fill", "Time to fill", _time_to_fill)])
     if why := ctx.missing("rpt_offer_acceptance"):
         s.unavailable("Offer acceptance", why)
     else:
@@ -175,9 +168,7 @@ def recruiting_section(ctx: ReportContext) -> Section:
                   pct(c.get("rated"))] for name, c in sorted(channels.items(), key=lambda kv: -(kv[1].get("apps") or 0))],
                 "Applications and hires: requisitions opened in the last 12 months. Retention and ratings: hires of "
                 "the latest four start quarters that are at least 12 months old.")
-    if kpis:
-        s.blocks.insert(0, Block("kpis", kpis=kpis))
-    return s
+    return s.with_kpis_first(kpis)
 
 
 def _time_to_fill(ctx: ReportContext, s: Section, kpis: list[Kpi]) -> None:
@@ -222,9 +213,7 @@ def engagement_section(ctx: ReportContext) -> Section:
         s.table("Latest survey by department", ["Department"] + columns,
                 [[dept] + [cells.get(c, "–") for c in columns] for dept, cells in sorted(table.items())],
                 f"“{SUPPRESSED}”: fewer than {ctx.min_group_size} respondents — the score is not shown.")
-    if kpis:
-        s.blocks.insert(0, Block("kpis", kpis=kpis))
-    return s
+    return s.with_kpis_first(kpis)
 
 
 def _latest_surveys(ctx: ReportContext, mart: str) -> list[dict[str, Any]]:
@@ -233,14 +222,25 @@ def _latest_surveys(ctx: ReportContext, mart: str) -> list[dict[str, Any]]:
                      [ctx.as_of, SURVEYS_SHOWN])[::-1]
 
 
-def _dimension_scores(ctx: ReportContext, s: Section, kpis: list[Kpi], table: dict[str, dict[str, str]]) -> list[str]:
-    surveys = _latest_surveys(ctx, "rpt_engagement_dimension_scores")
+def _latest_survey_rows(ctx: ReportContext, s: Section, mart: str, what: tuple[str, str],
+                        columns: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The latest surveys of ``mart`` and their rows (``columns``); none: the part is marked unavailable
+    (``what``: the part's title, the kind of survey)."""
+    surveys = _latest_surveys(ctx, mart)
     if not surveys:
-        s.unavailable("Dimension scores", f"no engagement survey closed by {ctx.as_of}")
+        s.unavailable(what[0], f"no {what[1]} survey closed by {ctx.as_of}")
+        return [], []
+    rows = ctx.query(f"select {columns} from {mart} where survey_id in ({', '.join('?' * len(surveys))})",
+                     [r["survey_id"] for r in surveys])
+    return surveys, rows
+
+
+def _dimension_scores(ctx: ReportContext, s: Section, kpis: list[Kpi], table: dict[str, dict[str, str]]) -> list[str]:
+    surveys, rows = _latest_survey_rows(
+        ctx, s, "rpt_engagement_dimension_scores", ("Dimension scores", "engagement"),
+        "survey_id, department_id, dimension, respondents, answers, mean_score, is_suppressed")
+    if not surveys:
         return []
-    rows = ctx.query(f"""select survey_id, department_id, dimension, respondents, answers, mean_score, is_suppressed
-                         from rpt_engagement_dimension_scores
-                         where survey_id in ({', '.join('?' * len(surveys))})""", [r["survey_id"] for r in surveys])
     dims = sorted({r["dimension"] for r in rows},
                   key=lambda d: (DIMENSION_ORDER.index(d) if d in DIMENSION_ORDER else 99, d))
     shown = [r for r in rows if ctx.shown(r["is_suppressed"], r["respondents"])]
@@ -277,13 +277,10 @@ def _dimension_scores(ctx: ReportContext, s: Section, kpis: list[Kpi], table: di
 
 
 def _enps(ctx: ReportContext, s: Section, kpis: list[Kpi], table: dict[str, dict[str, str]]) -> list[str]:
-    surveys = _latest_surveys(ctx, "rpt_enps")
+    surveys, rows = _latest_survey_rows(ctx, s, "rpt_enps", ("eNPS", "eNPS"),
+                                        "survey_id, department_id, respondents, promoters, detractors, enps, is_suppressed")
     if not surveys:
-        s.unavailable("eNPS", f"no eNPS survey closed by {ctx.as_of}")
         return []
-    rows = ctx.query(f"""select survey_id, department_id, respondents, promoters, detractors, enps, is_suppressed
-                         from rpt_enps where survey_id in ({', '.join('?' * len(surveys))})""",
-                     [r["survey_id"] for r in surveys])
     shown = [r for r in rows if ctx.shown(r["is_suppressed"], r["respondents"])]
     trend: list[float | None] = []
     for survey in surveys:

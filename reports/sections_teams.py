@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.context import SUPPRESSED, Block, Kpi, ReportContext, Section, month_label, num, pct
+from reports.context import SUPPRESSED, Kpi, ReportContext, Section, month_label, num, pct
 from reports.svg_charts import hbar_chart, line_chart
 
 TOP_TEAMS = 10
@@ -21,17 +21,9 @@ def teams_section(ctx: ReportContext) -> Section:
                 "conflict in each department's IM messages.",
                 ["rpt_attrition_risk_team", "dim_person", "rpt_team_sentiment_monthly"])
     kpis: list[Kpi] = []
-    if why := ctx.missing("rpt_attrition_risk_team"):
-        s.unavailable("Attrition risk by team", why)
-    else:
-        _risk_teams(ctx, s, kpis)
-    if why := ctx.missing("rpt_team_sentiment_monthly"):
-        s.unavailable("Team mood and conflict", why)
-    else:
-        _team_mood(ctx, s, kpis)
-    if kpis:
-        s.blocks.insert(0, Block("kpis", kpis=kpis))
-    return s
+    s.parts(ctx, kpis, [("rpt_attrition_risk_team", "Attrition risk by team", _risk_teams),
+                        ("rpt_team_sentiment_monthly", "Team mood and conflict", _team_mood)])
+    return s.with_kpis_first(kpis)
 
 
 def _risk_teams(ctx: ReportContext, s: Section, kpis: list[Kpi]) -> None:

@@ -81,6 +81,16 @@ def company(tmp_path_factory):
     return shared_company(session_dir(tmp_path_factory, "company"))
 
 
+@pytest.fixture
+def con(tmp_path: Path):
+    """A writable warehouse of the test's own (ingestion's connect: UTC session time zone)."""
+    from ingestion.warehouse import connect
+
+    connection = connect(tmp_path / "warehouse.duckdb")
+    yield connection
+    connection.close()
+
+
 @pytest.fixture(scope="module")
 def db(warehouse):
     """A read-only connection to the module's ``warehouse["path"]`` (the shared company is read by both workers)."""

@@ -116,3 +116,19 @@ def query_file(path: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def assert_build_passed(result, models: set[str], min_unit_tests: int, min_tests: int,
+                        allow_warn: bool = True) -> dict[str, list[str]]:
+    """A module's share of the build: ``models`` all built, its unit tests passed, its data tests passed (or only
+    warned); returns the node names that ran by resource type."""
+    assert result.success, result.exception
+    statuses = statuses_by_type(result)
+    ran: dict[str, list[str]] = {}
+    for r in result.result.results:
+        ran.setdefault(r.node.resource_type, []).append(r.node.name)
+    assert set(statuses["model"]) == {"success"} and models <= set(ran["model"]), models - set(ran["model"])
+    assert set(statuses["unit_test"]) == {"pass"} and len(statuses["unit_test"]) >= min_unit_tests
+    assert set(statuses["test"]) <= ({"pass", "warn"} if allow_warn else {"pass"})
+    assert len(statuses["test"]) >= min_tests
+    return ran

@@ -1,6 +1,5 @@
 """Rejecting a bad batch: its rows move to quarantine with the reason, nothing is lost, it is never reloaded."""
 
-from pathlib import Path
 
 import pytest
 
@@ -12,13 +11,6 @@ from ingestion.warehouse import connect
 KEY = b"test-key"
 BAD = ("工号,姓名,入职日期,离职日期\n"
        "E201,甲,2024-05-01,2023-02-01\nE202,乙,2024-05-01,2023-02-01\nE203,丙,2022-01-01,\n")
-
-
-@pytest.fixture
-def con(tmp_path: Path):
-    connection = connect(tmp_path / "warehouse.duckdb")
-    yield connection
-    connection.close()
 
 
 def test_a_rejected_batch_is_quarantined_with_its_reason_and_never_reloaded(con, contracts, mapping, landing):

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from ingestion.loader import load_entity
-from ingestion.warehouse import connect
 
 KEY = b"test-key"
 
@@ -22,13 +21,6 @@ def _state(con) -> list:
     for table in tables:
         state.append((table, con.execute(f'select count(*) from raw."{table}"').fetchall()[0][0]))
     return state
-
-
-@pytest.fixture
-def con(tmp_path: Path):
-    connection = connect(tmp_path / "warehouse.duckdb")
-    yield connection
-    connection.close()
 
 
 def test_every_row_is_loaded_or_quarantined(con, contracts, mapping, landing):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dbt_support import assert_models_portable, scalar, statuses_by_type
+from dbt_support import assert_build_passed, assert_models_portable, scalar
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -83,16 +83,9 @@ def test_unit_tests_cover_the_non_obvious_calculations():
 
 # ------------------------------------------------------------------------------------------- built warehouse
 def test_build_succeeds_with_data_and_unit_tests(warehouse):
-    result = warehouse["result"]
-    assert result.success, result.exception
-    statuses = statuses_by_type(result)
-    assert set(statuses["model"]) == {"success"}
-    built = {r.node.name for r in result.result.results if r.node.resource_type == "model"}
-    assert set(_models(warehouse["manifest"])) <= built
-    ran = {r.node.name for r in result.result.results if r.node.resource_type == "unit_test"}
-    assert set(statuses["unit_test"]) == {"pass"} and len(ran) >= 9
-    assert set(statuses["test"]) <= {"pass", "warn"} and len(statuses["test"]) >= 150
-    tests = {r.node.name for r in result.result.results if r.node.resource_type == "test"}
+    ran = assert_build_passed(warehouse["result"], set(_models(warehouse["manifest"])), min_unit_tests=9,
+                              min_tests=150)
+    tests = set(ran["test"])
     for reconciliation in ("rpt_talent_review_department_employees_match_headcount",
                            "rpt_talent_review_people_match_dim_person_employees",
                            "fct_referrals_match_referred_candidates",

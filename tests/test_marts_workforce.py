@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dbt_support import assert_models_portable, scalar, statuses_by_type
+from dbt_support import assert_build_passed, assert_models_portable, scalar
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_DIR = ROOT / "dbt_project"
@@ -51,14 +51,7 @@ def test_models_stay_portable():
 
 # ------------------------------------------------------------------------------------------- built warehouse
 def test_build_succeeds_with_data_and_unit_tests(warehouse):
-    result = warehouse["result"]
-    assert result.success, result.exception
-    statuses = statuses_by_type(result)
-    assert set(statuses["model"]) == {"success"}
-    built = {r.node.name for r in result.result.results if r.node.resource_type == "model"}
-    assert set(_models(warehouse["manifest"])) <= built
-    assert set(statuses["unit_test"]) == {"pass"} and len(statuses["unit_test"]) >= 3
-    assert set(statuses["test"]) <= {"pass", "warn"} and len(statuses["test"]) >= 60
+    assert_build_passed(warehouse["result"], set(_models(warehouse["manifest"])), min_unit_tests=3, min_tests=60)
 
 
 def test_monthly_headcount_reconciles(db):

@@ -48,15 +48,17 @@ def test_a_few_undecodable_lines_are_rejected_not_the_file(tmp_path: Path):
     assert result.rejects[0].row_number == 202
 
 
-def test_empty_and_headerless_files_are_file_errors(tmp_path: Path):
-    empty = tmp_path / "e.csv"
-    empty.write_text("")
-    with pytest.raises(FileReadError, match="empty"):
-        read_csv(empty)
-    dup = tmp_path / "d.csv"
-    dup.write_text("id,id\n1,2\n")
-    with pytest.raises(FileReadError, match="twice"):
-        read_csv(dup)
+@pytest.mark.parametrize(("name", "content", "read", "message"), [
+    ("empty.csv", "", read_csv, "empty"),
+    ("twice.csv", "id,id\n1,2\n", read_csv, "twice"),
+    ("bad.xlsx", "not a zip", read_xlsx, "XLSX"),
+])
+def test_unreadable_files_are_file_errors(tmp_path: Path, name, content, read, message):
+    """An empty file, a header naming a column twice, an XLSX that is no workbook: file errors saying which."""
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(FileReadError, match=message):
+        read(path)
 
 
 def test_xlsx_keeps_excel_row_numbers_and_text_values(tmp_path: Path):
@@ -67,13 +69,6 @@ def test_xlsx_keeps_excel_row_numbers_and_text_values(tmp_path: Path):
     assert result.frame["_row_number"].tolist() == [2, 3]
     assert result.frame["offered_at"][0].startswith("2025-01-02")
     assert result.frame["base_salary"].tolist() == ["300000", "250000.5"]
-
-
-def test_xlsx_that_is_not_a_workbook(tmp_path: Path):
-    path = tmp_path / "bad.xlsx"
-    path.write_text("not a zip")
-    with pytest.raises(FileReadError, match="XLSX"):
-        read_xlsx(path)
 
 
 def test_json_nested_paths_and_explode(tmp_path: Path):

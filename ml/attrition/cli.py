@@ -15,6 +15,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from ml.cli_support import standalone_parser
+
 from .labels import LabelError
 from .modeling import TableError, fit_and_evaluate
 from .tables import TableReadError, read_table
@@ -46,9 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="trm attrition", description=DESCRIPTION)
-    add_arguments(parser)
-    return parser
+    return standalone_parser("trm attrition", DESCRIPTION, add_arguments)
 
 
 def evaluate_command(args: argparse.Namespace) -> int:

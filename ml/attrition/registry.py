@@ -8,7 +8,6 @@ without ``metadata.json`` that ``list()`` ignores. The metadata records the SHA-
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import joblib
 import sklearn
+
+from ingestion.hashing import content_hash
 
 VERSION = re.compile(r"^v(\d{4,})$")
 
@@ -47,12 +48,6 @@ class ModelVersion:
         return self.metadata.get("training_window")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class ModelRegistry:
@@ -87,7 +82,7 @@ class ModelRegistry:
             "features": features,
             "metrics": metrics,
             "model_file": "model.joblib",
-            "model_sha256": _sha256(folder / "model.joblib"),
+            "model_sha256": content_hash(folder / "model.joblib"),
             "sklearn_version": sklearn.__version__,
             "python_version": platform.python_version(),
         }
@@ -132,6 +127,6 @@ class ModelRegistry:
         if entry is None:
             raise RegistryError(f"the registry {self.root} holds no model")
         path = entry.path / entry.metadata.get("model_file", "model.joblib")
-        if _sha256(path) != entry.metadata.get("model_sha256"):
+        if content_hash(path) != entry.metadata.get("model_sha256"):
             raise RegistryError(f"{path} does not match the checksum recorded when it was saved")
         return joblib.load(path), entry

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ml.cli_logging import log_to_stderr
+from ml.cli_support import log_to_stderr, standalone_parser
 
 from .config import ResolverConfig
 from .normalize import canonical_columns
@@ -61,20 +61,20 @@ def read_records(path: Path) -> pd.DataFrame:
     return df
 
 
-def read_previous(path: Path) -> pd.DataFrame:
-    prev = _read_csv(path, "previous crosswalk")
-    missing = {"record_id", "person_key"} - set(prev.columns)
+def _read_with_columns(path: Path, what: str, required: set[str]) -> pd.DataFrame:
+    frame = _read_csv(path, what)
+    missing = required - set(frame.columns)
     if missing:
-        raise InputError(f"{path}: previous crosswalk lacks column(s) {sorted(missing)}")
-    return prev
+        raise InputError(f"{path}: {what} lacks column(s) {sorted(missing)}")
+    return frame
+
+
+def read_previous(path: Path) -> pd.DataFrame:
+    return _read_with_columns(path, "previous crosswalk", {"record_id", "person_key"})
 
 
 def read_must_links(path: Path) -> pd.DataFrame:
-    links = _read_csv(path, "must-link file")
-    missing = {"record_id_a", "record_id_b"} - set(links.columns)
-    if missing:
-        raise InputError(f"{path}: must-link file lacks column(s) {sorted(missing)}")
-    return links
+    return _read_with_columns(path, "must-link file", {"record_id_a", "record_id_b"})
 
 
 DESCRIPTION = "Resolve person records to stable person keys."
@@ -96,9 +96,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="trm resolve", description=DESCRIPTION)
-    add_arguments(p)
-    return p
+    return standalone_parser("trm resolve", DESCRIPTION, add_arguments)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ml.cli_logging import log_to_stderr
+from ml.cli_support import log_to_stderr, standalone_parser
 
 from .model import default_model_dir, get_model
 from .topics import LexiconError, load_lexicon, tag_topics
@@ -78,9 +78,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="trm sentiment", description=DESCRIPTION)
-    add_arguments(p)
-    return p
+    return standalone_parser("trm sentiment", DESCRIPTION, add_arguments)
 
 
 def score_frame(df: pd.DataFrame, text_column: str, model_dir: Path | None = None,

@@ -20,6 +20,10 @@ from ml.sentiment.warehouse import (
 from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
 from orchestration.resources import TRMResource
 
+# What both scoring assets share: a retry for a reader's lock or a full disk (bad data fails for good).
+SCORING_ASSET = {"retry_policy": TRANSIENT_RETRY, "group_name": "ml", "owners": [OWNER],
+                 "kinds": {"python", "scikitlearn", "duckdb"}}
+
 
 class SentimentConfig(Config):
     # None: the installation's setting (TRM_IM_TEXT_RETENTION_DAYS); a run may set its own in the launchpad.
@@ -28,10 +32,7 @@ class SentimentConfig(Config):
 
 @asset(
     key=AssetKey([ML_SCHEMA, "message_sentiment"]),
-    retry_policy=TRANSIENT_RETRY,  # a reader's lock or a full disk; bad data fails for good
-    group_name="ml",
-    owners=[OWNER],
-    kinds={"python", "scikitlearn", "duckdb"},
+    **SCORING_ASSET,
     deps=[AssetKey(["stg_im__messages"])],
     description=(
         "Sentiment (positive / neutral / negative, score in [-1, 1]) and topics of every IM message, Chinese and "
@@ -63,10 +64,7 @@ def message_sentiment(context: AssetExecutionContext, config: SentimentConfig,
 
 @asset(
     key=AssetKey([ML_SCHEMA, "comment_sentiment"]),
-    retry_policy=TRANSIENT_RETRY,  # a reader's lock or a full disk; bad data fails for good
-    group_name="ml",
-    owners=[OWNER],
-    kinds={"python", "scikitlearn", "duckdb"},
+    **SCORING_ASSET,
     deps=[AssetKey(["stg_surveys__responses"])],
     description=(
         "Sentiment and topics of every free-text survey comment (ml/sentiment). Writes `ml.comment_sentiment` "

@@ -12,9 +12,7 @@ responses as (
 
 job_spans as (
 
-    select person_key, department_id, valid_from, valid_to, job_history_id
-    from {{ ref('int_job_spans_derived') }}
-    where person_key <> {{ unknown_person_key() }}
+    {{ known_person_rows(ref('int_job_spans_derived')) }}
 
 ),
 
