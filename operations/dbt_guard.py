@@ -38,9 +38,9 @@ def parse_once_for_every_warehouse() -> None:
     """
     from dbt.adapters.duckdb.credentials import DuckDBCredentials
 
-    keys = DuckDBCredentials._connection_keys
-    if getattr(keys, "trm_without_path", False):
-        return
+    keys = getattr(DuckDBCredentials, "_connection_keys", None)
+    if keys is None or getattr(keys, "trm_without_path", False):
+        return  # another dbt-duckdb: dbt re-parses as it always did
 
     def without_path(self) -> tuple[str, ...]:
         return tuple(k for k in keys(self) if k != "path")

@@ -183,3 +183,19 @@ def test_runs_start_dbt_through_the_guard():
     from orchestration.assets.dbt import dbt_resource
 
     assert Path(dbt_resource().dbt_executable).name == "trm-dbt"
+
+
+def test_dbt_reuses_its_parse_whichever_warehouse_file_it_points_at():
+    """trm-dbt leaves the file path out of dbt's parse check (operations/dbt_guard.py); the database name stays."""
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+
+    from operations.dbt_guard import parse_once_for_every_warehouse
+
+    parse_once_for_every_warehouse()
+    parse_once_for_every_warehouse()  # idempotent
+
+    def info(database: str, path: str) -> list:
+        return list(DuckDBCredentials(database=database, schema="main", path=path).connection_info())
+
+    assert info("warehouse", "/a/warehouse.duckdb") == info("warehouse", "/b/warehouse.duckdb")
+    assert info("warehouse", "/a/warehouse.duckdb") != info("other", "/a/other.duckdb")
