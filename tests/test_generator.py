@@ -288,3 +288,11 @@ def test_generate_refuses_to_clear_a_folder_it_did_not_write(tmp_path):
     with pytest.raises(ValueError, match="did not write"):
         generate_company(landing, employees=50, seed=1, progress=False)
     assert export.read_text(encoding="utf-8") == "工号,姓名\nE1,张伟\n"
+
+
+def test_trm_generate_says_which_setting_is_out_of_range(tmp_path, capsys):
+    from cli.main import main
+
+    assert main(["generate", "--employees", "30", "--out", str(tmp_path / "landing"), "--quiet"]) == 2
+    assert "error: employees must be at least 50" in capsys.readouterr().err
+    assert main(["generate", "--as-of", "2026-13-01", "--out", str(tmp_path / "landing"), "--quiet"]) == 2
