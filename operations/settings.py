@@ -86,7 +86,10 @@ class Settings:
                 "default_timezone": self.timezone}
 
     def to_json(self) -> str:
-        return json.dumps({f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}, sort_keys=True)
+        """Every setting but the secrets (SECRETS): the Dagster resource carries this, and Dagster shows and stores
+        resource configuration with each run."""
+        return json.dumps({f.name: _jsonable(getattr(self, f.name)) for f in fields(self) if f.name not in SECRETS},
+                          sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Settings:
@@ -137,6 +140,9 @@ ENVIRONMENT = {
     "im_text_retention_days": "TRM_IM_TEXT_RETENTION_DAYS",
     "sentiment_model_dir": "TRM_SENTIMENT_MODEL_DIR",
 }
+# Settings that may hold a credential (a webhook URL carries its access token): never serialised. The failure
+# sensor, their only reader, gets the Settings object itself.
+SECRETS = frozenset({"notify_webhook", "notify_command"})
 # Whole-number settings that may be 0 (the others must be at least 1).
 _ZERO_ALLOWED = {"run_lock_wait_seconds", "sensor_settle_seconds", "im_text_retention_days"}
 

@@ -49,3 +49,16 @@ def test_a_dead_notifier_is_reported_not_raised(tmp_path):
     done = notify_failure(settings, NOTICE)
     assert done[0].startswith("webhook failed") and done[1] == "command exited 3"
     assert notify_failure(Settings.for_home(Path(tmp_path)), NOTICE) == []  # nothing configured: nothing sent
+
+
+def test_the_webhook_never_reaches_dagster_resource_config(tmp_path):
+    """A WeCom/DingTalk webhook URL carries its access token; the resource (shown and stored by Dagster with every
+    run) gets the settings without it, and the settings otherwise survive the round trip."""
+    from orchestration.resources import TRMResource
+
+    settings = Settings.for_home(tmp_path, notify_webhook="https://qyapi.weixin.qq.com/send?key=TOKEN123",
+                                 notify_command="curl -d @- https://x?token=TOKEN456", min_group_size=7)
+    resource = TRMResource.from_settings(settings)
+    assert "TOKEN" not in resource.settings_json
+    assert resource.settings.min_group_size == 7 and resource.settings.notify_webhook is None
+    assert resource.settings == settings.replace(notify_webhook=None, notify_command=None)
