@@ -11,6 +11,8 @@ import duckdb
 from ingestion.contracts import DUCKDB_TYPES, EntityContract
 
 RAW_SCHEMA = "raw"
+# Where the ML steps write their outputs (scores, features); dbt reads them as sources.
+ML_SCHEMA = "ml"
 LINEAGE_COLUMNS = {
     "_batch_id": "VARCHAR",
     "_source_file": "VARCHAR",

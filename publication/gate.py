@@ -9,10 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.warehouse import fetch_one, opened, table_exists
+from ingestion.warehouse import ML_SCHEMA, fetch_one, opened, table_exists
 from publication.publish import CheckRecord, PublicationRecord, PublishBlocked
-
-ML_SCHEMA = "ml"
 
 
 def failed_blocking(checks: list[CheckRecord]) -> list[CheckRecord]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -38,18 +40,26 @@ def pytest_collection_modifyitems(config, items):  # noqa: ARG001 - pytest's hoo
 def shared_sentiment_model(tmp_path_factory):
     """One trained sentiment model for the whole session, shared by the xdist workers (training takes tens of
     seconds): the first worker trains it under a lock, the others load it."""
-    import fcntl
     import os
 
     if "TRM_SENTIMENT_MODEL_DIR" not in os.environ:
         shared = session_dir(tmp_path_factory, "sentiment_model")
         os.environ["TRM_SENTIMENT_MODEL_DIR"] = str(shared)
-        with (shared.parent / "sentiment_model.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with session_lock(shared):
             from ml.sentiment.model import load_or_train
 
             load_or_train(shared)
     yield
+
+
+@contextmanager
+def session_lock(folder: Path) -> Iterator[None]:
+    """Held by one xdist worker at a time: the one that builds what ``folder`` holds, then those that read it."""
+    import fcntl
+
+    with (folder.parent / f"{folder.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def session_dir(tmp_path_factory, name: str) -> Path:
@@ -184,6 +194,16 @@ def _run_first_night(home: Path):
     return settings, result
 
 
+def _shared_first_night(tmp_path_factory):
+    """(home, result): the first night in the folder both workers see, run by this worker if nobody ran it yet
+    (result None when another worker did)."""
+    shared = session_dir(tmp_path_factory, "first_night")
+    with session_lock(shared):
+        if not (shared / "landing").exists():
+            return shared, _run_first_night(shared)[1]
+    return shared, None
+
+
 @pytest.fixture(scope="session")
 def nightly_run(tmp_path_factory):
     """The nightly job run once, in process, on the hand-written landing folder: (settings, result).
@@ -194,28 +214,17 @@ def nightly_run(tmp_path_factory):
     worker that runs it first keeps the result; a worker that finds it already run runs its own (the
     collection order puts the modules that need the result first, so that does not happen in a full run).
     """
-    import fcntl
-
-    shared = session_dir(tmp_path_factory, "first_night")
-    with (shared.parent / "first_night.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "landing").exists():
-            return _run_first_night(shared)
-    return _run_first_night(tmp_path_factory.mktemp("nightly"))
+    home, result = _shared_first_night(tmp_path_factory)
+    if result is None:
+        return _run_first_night(tmp_path_factory.mktemp("nightly"))
+    return settings_for(home, landing=home / "landing", sensor_settle_seconds=0), result
 
 
 @pytest.fixture(scope="session")
 def first_night(tmp_path_factory) -> Path:
-    """The home of the first night (run by ``nightly_run`` on whichever worker asks first); read it, or copy it
-    with ``copy_first_night``."""
-    import fcntl
-
-    shared = session_dir(tmp_path_factory, "first_night")
-    with (shared.parent / "first_night.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "landing").exists():
-            _run_first_night(shared)
-    return shared
+    """The home of the first night (run by whichever worker asks first); read it, or copy it with
+    ``copy_first_night``."""
+    return _shared_first_night(tmp_path_factory)[0]
 
 
 def copy_first_night(first_night: Path, folder: Path):

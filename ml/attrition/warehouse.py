@@ -16,12 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingestion.warehouse import fetch_one, opened, table_exists
+from ingestion.warehouse import ML_SCHEMA, fetch_one, opened, table_exists
 from ml.attrition.features import CONTEXT_COLUMNS, SnapshotInfo, build_snapshots, label_column, snapshot_info
 from ml.attrition.holdout import select_and_train
 from ml.attrition.registry import ModelRegistry, ModelVersion
 
-ML_SCHEMA = "ml"
 HORIZON_MONTHS = 6
 LABEL = label_column(HORIZON_MONTHS)
 # Gender and age band stay out of the model: they are kept only to report metrics by slice.

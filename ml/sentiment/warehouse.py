@@ -14,9 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.warehouse import fetch_one, opened, table_exists
+from ingestion.warehouse import ML_SCHEMA, fetch_one, opened, table_exists
 
-ML_SCHEMA = "ml"
 SCORE_COLUMNS = ["language", "sentiment", "sentiment_score", "topics", "model_version", "scored_at"]
 
 
