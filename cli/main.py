@@ -33,6 +33,9 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
                    help="if another run holds this TRM_HOME, wait up to SECONDS for it (default: stop at once, "
                         "exit code 3)")
+    p.add_argument("--full-refresh", action="store_true",
+                   help="rebuild every incremental table from raw instead of adding the new data (after a "
+                        "model or rule change, or to check the incremental state)")
 
 
 def _batches_options(p: argparse.ArgumentParser) -> None:
@@ -69,13 +72,21 @@ def _run(args: argparse.Namespace) -> int:
 def _batches(args: argparse.Namespace) -> int:
     from cli.warehouse import batches
 
-    return batches(args, Settings.from_env())
+    return batches(args, _engine_configured(Settings.from_env()))
 
 
 def _sql(args: argparse.Namespace) -> int:
     from cli.warehouse import sql
 
-    return sql(args, Settings.from_env())
+    return sql(args, _engine_configured(Settings.from_env()))
+
+
+def _engine_configured(settings: Settings) -> Settings:
+    """Commands that open the warehouse themselves use the installation's DuckDB limits."""
+    from ingestion.warehouse import configure_engine
+
+    configure_engine(settings.duckdb_config())
+    return settings
 
 
 # The library commands: options and handler from ml/<part>/cli.py, imported when that command is used.

@@ -40,6 +40,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 3
 
 
+def run_tags(args: argparse.Namespace) -> dict[str, str]:
+    from operations.dbt_project import FULL_REFRESH_TAG
+
+    tags = {"trm/trigger": "trm run"}
+    if getattr(args, "full_refresh", False):
+        tags[FULL_REFRESH_TAG] = "true"
+    return tags
+
+
 def _run_job(args: argparse.Namespace, settings: Settings, run_id: str) -> int:
     from cli.run_summary import print_checks, print_footer, print_summary
     from orchestration.definitions import build_definitions
@@ -52,7 +61,7 @@ def _run_job(args: argparse.Namespace, settings: Settings, run_id: str) -> int:
     log_path = log_dir / f"trm-run-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
     with _dagster_instance(settings) as instance, log_path.open("w") as log_file, redirect_stdout(log_file):
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_id=run_id, tags={"trm/trigger": "trm run"},
+            instance=instance, raise_on_error=False, run_id=run_id, tags=run_tags(args),
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
         )
     print(f"Full tool output (dbt): {log_path}")

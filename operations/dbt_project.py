@@ -8,16 +8,40 @@ from __future__ import annotations
 
 import fcntl
 import json
+import shutil
 from pathlib import Path
 
 from operations.settings import Settings
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+# Run tag asking the dbt steps to rebuild incremental models from raw (`trm run --full-refresh`; in the UI, add
+# the tag when launching a run).
+FULL_REFRESH_TAG = "trm/full_refresh"
+# dbt invocations whose target folders are kept (each run writes one per dbt step; run_results and logs of the
+# latest are what an engineer reads, and a year of nights would otherwise fill the disk).
+KEEP_TARGET_FOLDERS = 30
 
 
 def vars_argument(settings: Settings) -> list[str]:
     """``--vars`` for a dbt command line."""
     return ["--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+
+
+def full_refresh_requested(tags: dict[str, str]) -> bool:
+    return tags.get(FULL_REFRESH_TAG, "").lower() in {"1", "true", "yes"}
+
+
+def prune_target_folders(keep: int = KEEP_TARGET_FOLDERS) -> int:
+    """Delete all but the newest ``keep`` per-invocation target folders (dagster-dbt writes one per dbt step
+    under target/); returns how many were removed."""
+    target = DBT_PROJECT_DIR / "target"
+    folders = sorted((p for p in target.iterdir() if p.is_dir() and (p / "run_results.json").exists()),
+                     key=lambda p: p.stat().st_mtime) if target.exists() else []
+    removed = 0
+    for stale in folders[:-keep] if keep else folders:
+        shutil.rmtree(stale, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def ensure_manifest(settings: Settings | None = None) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -53,6 +54,15 @@ class Settings:
     im_text_retention_days: int = 30
     # Where the trained sentiment model is cached; None: <home>/models/sentiment.
     sentiment_model_dir: Path | None = field(default=None)
+    # DuckDB's memory ceiling for every connection TRM opens and for dbt (a size such as 4GB or 512MB, or a share
+    # of RAM such as 50%): beyond it DuckDB spills to <home>/tmp/duckdb instead of growing. Not DuckDB's default
+    # (80% of RAM), which leaves nothing for the Python steps on a shared machine.
+    memory_limit: str = "4GB"
+    # DuckDB worker threads; None: one per core.
+    threads: int | None = None
+    # The nightly is incremental; on this ISO weekday (1 Monday .. 7 Sunday; 0 never) the scheduled run rebuilds
+    # every incremental model from raw, so a change dated before the models' lookback is in within a week.
+    full_refresh_weekday: int = 7
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -79,6 +89,22 @@ class Settings:
     @property
     def sentiment_models(self) -> Path:
         return self.sentiment_model_dir or self.home / "models" / "sentiment"
+
+    @property
+    def duckdb_temp(self) -> Path:
+        """Where DuckDB spills what does not fit under memory_limit."""
+        return self.home / "tmp" / "duckdb"
+
+    def duckdb_config(self) -> dict[str, str | int]:
+        """Settings of every DuckDB connection to the warehouse (ingestion.warehouse.configure_engine, dbt)."""
+        return {"memory_limit": self.memory_limit, "threads": self.threads or os.cpu_count() or 1,
+                "temp_directory": str(self.duckdb_temp)}
+
+    def dbt_environment(self) -> dict[str, str]:
+        """Environment of a dbt invocation: the warehouse and the DuckDB limits (read by profiles.yml)."""
+        config = self.duckdb_config()
+        return {"TRM_WAREHOUSE": str(self.warehouse), "TRM_MEMORY_LIMIT": str(config["memory_limit"]),
+                "TRM_THREADS": str(config["threads"]), "TRM_DUCKDB_TEMP": str(config["temp_directory"])}
 
     def dbt_vars(self) -> dict[str, object]:
         """The settings dbt models read, passed to every dbt invocation as ``--vars``."""
@@ -139,12 +165,18 @@ ENVIRONMENT = {
     "run_lock_wait_seconds": "TRM_RUN_LOCK_WAIT_SECONDS",
     "im_text_retention_days": "TRM_IM_TEXT_RETENTION_DAYS",
     "sentiment_model_dir": "TRM_SENTIMENT_MODEL_DIR",
+    "memory_limit": "TRM_MEMORY_LIMIT",
+    "threads": "TRM_THREADS",
+    "full_refresh_weekday": "TRM_FULL_REFRESH_WEEKDAY",
 }
 # Settings that may hold a credential (a webhook URL carries its access token): never serialised. The failure
 # sensor, their only reader, gets the Settings object itself.
 SECRETS = frozenset({"notify_webhook", "notify_command"})
 # Whole-number settings that may be 0 (the others must be at least 1).
-_ZERO_ALLOWED = {"run_lock_wait_seconds", "sensor_settle_seconds", "im_text_retention_days"}
+_ZERO_ALLOWED = {"run_lock_wait_seconds", "sensor_settle_seconds", "im_text_retention_days", "full_refresh_weekday"}
+
+
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(%|[KMGT]i?B)\s*$", re.IGNORECASE)
 
 
 def _path_value(value: str | None) -> Path | None:
@@ -157,7 +189,12 @@ def _parse(field_name: str, variable: str, raw: str) -> object:
         return _path_value(raw)
     if kind == "bool":
         return raw.lower() in {"1", "true", "yes", "on"}
-    if kind == "int":
+    if field_name == "memory_limit":
+        if not _MEMORY.match(raw):
+            raise ValueError(f"{variable}={raw!r}: expected a size such as 4GB, 512MB or 2GiB, or a share of RAM "
+                             "such as 50%")
+        return raw.replace(" ", "")
+    if kind in ("int", "int | None"):
         minimum = 0 if field_name in _ZERO_ALLOWED else 1
         try:
             number = int(raw.replace("_", ""))

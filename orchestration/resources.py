@@ -11,7 +11,7 @@ from dagster import ConfigurableResource, InitResourceContext
 
 from ingestion.contracts import EntityContract, load_contracts
 from ingestion.mapping import Mapping, load_mapping
-from ingestion.warehouse import connect
+from ingestion.warehouse import configure_engine, connect
 from operations.run_lock import run_lock
 from operations.settings import Settings
 
@@ -47,6 +47,7 @@ class TRMResource(ConfigurableResource):
         """Every run that uses TRM holds the run lock of its TRM_HOME from its first step to its end: runs started
         by the schedule, the sensor or the UI wait for a run in progress (up to run_lock_wait_seconds), never
         collide with it. Re-entrant: `trm run` already holds it when Dagster starts."""
+        configure_engine(self.settings.duckdb_config())
         run = context.run
         log = context.log.info if context.log else None
         with run_lock(Path(self.home), run.run_id if run else "unknown", run.job_name if run else "unknown",

@@ -1,5 +1,7 @@
 """The nightly and weekly schedules, and the question both they and the sensors ask: is a run still going?"""
 
+from datetime import datetime
+
 from dagster import (
     DagsterInstance,
     DagsterInvariantViolationError,
@@ -13,6 +15,7 @@ from dagster import (
     schedule,
 )
 
+from operations.dbt_project import FULL_REFRESH_TAG
 from operations.settings import Settings
 from orchestration.jobs import nightly_job, retrain_job
 
@@ -52,6 +55,13 @@ def instance_of(context) -> DagsterInstance | None:
         return None
 
 
+def nightly_tags(settings: Settings, when: datetime | None) -> dict[str, str]:
+    tags = {"trm/trigger": "nightly_schedule"}
+    if when is not None and settings.full_refresh_weekday and when.isoweekday() == settings.full_refresh_weekday:
+        tags[FULL_REFRESH_TAG] = "true"
+    return tags
+
+
 def nightly_schedule(settings: Settings) -> ScheduleDefinition:
     @schedule(
         name="nightly_schedule",
@@ -59,7 +69,8 @@ def nightly_schedule(settings: Settings) -> ScheduleDefinition:
         cron_schedule=settings.nightly_cron,
         execution_timezone=settings.timezone,
         default_status=DefaultScheduleStatus.RUNNING,
-        description=f"Runs the nightly job at `{settings.nightly_cron}` ({settings.timezone}). Skips a night "
+        description=f"Runs the nightly job at `{settings.nightly_cron}` ({settings.timezone}), incremental; the run "
+                    f"on ISO weekday {settings.full_refresh_weekday} (0: never) is a full refresh. Skips a night "
                     "whose previous nightly run has not ended (it holds the same data); otherwise the run queues "
                     "behind whatever holds the warehouse (one run at a time per TRM_HOME).",
     )
@@ -67,6 +78,6 @@ def nightly_schedule(settings: Settings) -> ScheduleDefinition:
         previous = unfinished_run(instance_of(context), nightly_job.name)
         if previous:
             return SkipReason(f"the previous nightly has not ended: {previous}")
-        return RunRequest(tags={"trm/trigger": "nightly_schedule"})
+        return RunRequest(tags=nightly_tags(settings, context.scheduled_execution_time))
 
     return _nightly

@@ -7,9 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-
-from ingestion.warehouse import ML_SCHEMA, fetch_one, opened, table_exists
+from ingestion.warehouse import ML_SCHEMA, connect, fetch_one, opened, table_exists
 from publication.publish import CheckRecord, PublicationRecord, PublishBlocked
 
 
@@ -52,7 +50,7 @@ def privacy_audit(warehouse: Path, tables: list[str], min_group_size: int, findi
         known = KnownIdentifiers.from_warehouse(con)
 
     def _audit(candidate: Path) -> None:
-        con = duckdb.connect(str(candidate), read_only=True)
+        con = connect(candidate, read_only=True)
         try:
             report = scan_privacy(con, tables, known_identifiers=known, min_group_size=min_group_size,
                                   group_size_columns=dbt_group_size_columns())

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.warehouse import sql_literal
+from ingestion.warehouse import connect, sql_literal
 
 PUBLICATION_SCHEMA = "publication"
 # Marts are built in the target schema; `restricted` holds direct identifiers and is never published.
@@ -188,7 +188,7 @@ def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_
     stamp = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{run_id[:8]}"
     staging = parquet_root / f".{stamp}.tmp"
     staging.mkdir()
-    con = duckdb.connect(str(source), read_only=True)
+    con = connect(source, read_only=True)
     try:
         for name in tables:
             target = sql_literal(str(staging / f"{name}.parquet"))
@@ -212,7 +212,7 @@ def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_
 
 
 def _attached(warehouse: Path, candidate: Path):
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     con.execute(f"attach {sql_literal(str(candidate))} as pub (read_write)")
     return con
 
@@ -269,7 +269,7 @@ def latest_publication(published: Path) -> dict | None:
     """The newest row of ``publication.runs`` in a published file, or None when nothing was published yet."""
     if not Path(published).exists():
         return None
-    con = duckdb.connect(str(published), read_only=True)
+    con = connect(published, read_only=True)
     try:
         frame = con.execute(f"select * from {PUBLICATION_SCHEMA}.runs order by published_at desc limit 1").df()
     finally:

@@ -17,7 +17,13 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from operations.dbt_project import DBT_PROJECT_DIR, ensure_manifest, vars_argument
+from operations.dbt_project import (
+    DBT_PROJECT_DIR,
+    ensure_manifest,
+    full_refresh_requested,
+    prune_target_folders,
+    vars_argument,
+)
 from orchestration.assets.ingestion import OWNER
 from orchestration.resources import TRMResource
 
@@ -68,14 +74,16 @@ def _dbt_multi_asset(name: str, select: str, exclude: str | None):
     @dbt_assets(name=name, manifest=ensure_manifest(), project=dbt_project, select=select, exclude=exclude,
                 dagster_dbt_translator=translator)
     def _models(context: AssetExecutionContext, dbt: DbtCliResource, trm: TRMResource):
-        # dbt runs as a subprocess that opens the warehouse itself (profiles.yml reads TRM_WAREHOUSE); no
-        # Dagster step holds the file meanwhile, because jobs run one step at a time in process.
-        with _environment(TRM_WAREHOUSE=trm.warehouse):
+        # dbt runs as a subprocess that opens the warehouse itself (profiles.yml reads TRM_WAREHOUSE and the
+        # DuckDB limits); no Dagster step holds the file meanwhile, because jobs run one step at a time in process.
+        with _environment(**trm.settings.dbt_environment()):
             # Unit tests check the models' SQL on fixed inputs, not the night's data: CI runs them (tests/test_dbt_*),
             # the nightly does not (38 of them, about a tenth of a small night's dbt time).
-            invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *vars_argument(trm.settings)],
-                                 context=context)
-        yield from invocation.stream()
+            full_refresh = ["--full-refresh"] if full_refresh_requested(context.run.tags) else []
+            invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *full_refresh,
+                                  *vars_argument(trm.settings)], context=context)
+            yield from invocation.stream()
+        prune_target_folders()
 
     return _models
 

@@ -1,6 +1,7 @@
 {#- One row per direct message and recipient account: recipient_account_ids (comma-separated platform
-    account ids) matched to the accounts of the same platform with dbt.position on ',<ids>,' (no list functions,
-    no LIKE wildcards), both sides with their person_key. Recipients without an exported account are dropped. -#}
+    account ids) split into one row per id (trm.split_rows, dispatched per engine) and joined to the accounts of
+    the same platform on the id, both sides with their person_key. Recipients without an exported account are
+    dropped; an id listed twice in one message counts once. -#}
 with
 
 direct_messages as (
@@ -22,6 +23,16 @@ senders as (
 
 ),
 
+listed_recipients as (
+
+    select distinct im_message_id, platform, sent_at_utc, sender_im_account_id, recipient_account_id
+    from (
+        {{ trm.split_rows('direct_messages', ['im_message_id', 'platform', 'sent_at_utc', 'sender_im_account_id'],
+                          'recipient_account_ids', ',', 'recipient_account_id') }}
+    ) as split
+
+),
+
 recipients as (
 
     select
@@ -31,13 +42,10 @@ recipients as (
         m.sender_im_account_id,
         a.im_account_id as recipient_im_account_id,
         a.person_key as recipient_person_key
-    from direct_messages as m
+    from listed_recipients as m
     inner join accounts as a
         on a.platform = m.platform
-        and {{ dbt.position(
-                dbt.concat(["','", 'a.account_id', "','"]),
-                dbt.concat(["','", dbt.replace('m.recipient_account_ids', "' '", "''"), "','"])
-            ) }} > 0
+        and a.account_id = m.recipient_account_id
 
 )
 

@@ -3,11 +3,15 @@
     day's point-in-time features; ATS pools (pool_source 'ats', pool_id 'ats__' + the ATS pool name) hold
     from the day the recruiter added the person. days_since_last_touch is carried for the activity measures.
 
-    Incremental: the first build (or --full-refresh, e.g. after editing a rule) evaluates the
-    talent_pool_history_days days up to the as-of date; later builds re-evaluate only from the last day
-    already stored, so the history accumulates one day per nightly run, as the rules saw each day. -#}
+    Incremental, equal to a full build: the first build (or --full-refresh, e.g. after editing a rule)
+    evaluates the talent_pool_history_days days up to the as-of date; later builds re-evaluate the days from
+    var('incremental_lookback_days') before the last stored day (late and corrected exports of those days are
+    seen again) and drop the days that left the window. A change dated further back waits for the weekly full
+    refresh (the nightly schedule's run on the retraining day) or `trm run --full-refresh`. -#}
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='date_day',
-          on_schema_change='append_new_columns') }}
+          on_schema_change='append_new_columns',
+          post_hook="delete from {{ this }} where date_day < "
+                    ~ "{{ dbt.dateadd('day', 1 - (var('talent_pool_history_days') | int), trm.as_of_date()) }}") }}
 {%- set pools = talent_rule_definitions('dim_talent_pool', 'talent_pools') -%}
 with
 
@@ -18,7 +22,9 @@ features as (
     {#- A literal bound (read now), so the filter reaches the view's day spine. -#}
     {%- set last_day = run_query('select max(date_day) from ' ~ this).columns[0].values()[0] if execute else none %}
     {%- if last_day %}
-    where date_day >= least({{ dbt.cast("'" ~ last_day ~ "'", 'date') }}, {{ as_of_date() }})
+    where date_day >= least(
+        {{ dbt.dateadd('day', -(var('incremental_lookback_days') | int), dbt.cast("'" ~ last_day ~ "'", 'date')) }},
+        {{ as_of_date() }})
     {%- endif %}
     {%- endif %}
 

@@ -1,8 +1,12 @@
+{#- Incremental: the night's new raw rows replace the stored versions of their keys (latest_versions). -#}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='application_stage_id',
+          on_schema_change='append_new_columns',
+          pre_hook="{{ trm.restart_if_batches_vanished(source('raw', 'ats__application_stages')) }}") }}
 with
 
 latest as (
 
-    {{ dedupe_latest(source('raw', 'ats__application_stages'), ['application_id', 'stage', 'entered_at']) }}
+    {{ latest_versions(source('raw', 'ats__application_stages'), ['application_id', 'stage', 'entered_at']) }}
 
 ),
 

@@ -1,10 +1,14 @@
 {#- Punch times stay in UTC here: converting to the local date needs time-zone arithmetic that is not
     portable, so the local day of a punch (and the night-shift attribution) is left to intermediate models. -#}
+{#- Incremental: the night's new raw rows replace the stored versions of their keys (latest_versions). -#}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='punch_id',
+          on_schema_change='append_new_columns',
+          pre_hook="{{ trm.restart_if_batches_vanished(source('raw', 'attendance__punches')) }}") }}
 with
 
 latest as (
 
-    {{ dedupe_latest(source('raw', 'attendance__punches'), ['punch_id']) }}
+    {{ latest_versions(source('raw', 'attendance__punches'), ['punch_id']) }}
 
 ),
 

@@ -1,8 +1,12 @@
+{#- Incremental: the night's new raw rows replace the stored versions of their keys (latest_versions). -#}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='im_message_id',
+          on_schema_change='append_new_columns',
+          pre_hook="{{ trm.restart_if_batches_vanished(source('raw', 'im__messages')) }}") }}
 with
 
 latest as (
 
-    {{ dedupe_latest(source('raw', 'im__messages'), ['platform', 'message_id']) }}
+    {{ latest_versions(source('raw', 'im__messages'), ['platform', 'message_id']) }}
 
 ),
 

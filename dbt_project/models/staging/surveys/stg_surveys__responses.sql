@@ -1,8 +1,12 @@
+{#- Incremental: the night's new raw rows replace the stored versions of their keys (latest_versions). -#}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='response_id',
+          on_schema_change='append_new_columns',
+          pre_hook="{{ trm.restart_if_batches_vanished(source('raw', 'surveys__responses')) }}") }}
 with
 
 latest as (
 
-    {{ dedupe_latest(source('raw', 'surveys__responses'), ['response_id']) }}
+    {{ latest_versions(source('raw', 'surveys__responses'), ['response_id']) }}
 
 ),
 

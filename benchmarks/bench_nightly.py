@@ -1,0 +1,237 @@
+"""Nightly cost night by night: the first night, then K nights that each bring one more day of exports.
+
+    python benchmarks/bench_nightly.py --employees 1000 --nights 3 [--json OUT] [--work DIR] [--reuse]
+                                        [--memory-limit 4GB] [--threads N] [--full-refresh-check]
+
+Generates a company (or reuses the one in --work), holds the last K days of exports back
+(demo_company/daily.py), runs `trm run` (the first night), then for each held day copies that day's exports into
+the landing folder and runs `trm run` again. Per night it prints and writes: wall seconds, peak RSS of the whole
+process tree (sampled every 0.5 s from /proc), seconds per step group from Dagster's event log, and rows in raw.
+`raw_scan_s` is a bare DuckDB scan of every raw table (a group-by per table; median of 3) measured in the
+same run after the last night, so a night's cost can be read as a ratio on a noisy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from demo_company.daily import held_days, hold_back, release_day  # noqa: E402
+
+STEP_GROUPS = (  # first match wins: Dagster step key (prefix or substring) -> group
+    ("raw__", "ingestion"), ("dbt_", "dbt"), ("identity", "identity"), ("sentiment", "sentiment"),
+    ("attrition", "attrition"), ("publish", "publish"), ("report", "reports"), ("data_docs", "reports"),
+    ("quality", "checks"), ("gx", "checks"), ("check", "checks"),
+)
+GROUPS = ("ingestion", "dbt", "identity", "sentiment", "attrition", "checks", "publish", "reports", "other")
+
+
+def step_group(step_key: str) -> str:
+    for marker, group in STEP_GROUPS:
+        if step_key.startswith(marker) or marker in step_key:
+            return group
+    return "other"
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants (kB), from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                parent = int(fh.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/status") as fh:
+                kb = next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+        rss[int(entry)] = kb
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_night(home: Path, env: dict[str, str], args: list[str], log: Path) -> tuple[float, float, int]:
+    """`trm run` in a subprocess: (wall seconds, peak tree RSS in MB, exit code)."""
+    peak = [0]
+    start = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "trm"), "run", *args], env=env, cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT)
+
+        def sample() -> None:
+            while proc.poll() is None:
+                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                time.sleep(0.5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        code = proc.wait()
+        sampler.join()
+    return time.perf_counter() - start, peak[0] / 1024, code
+
+
+def step_seconds(dagster_home: Path) -> dict[str, float]:
+    """Seconds per step group of the latest run in this Dagster home."""
+    import warnings
+
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    from dagster import DagsterEventType, DagsterInstance, EventRecordsFilter
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+    with DagsterInstance.get() as instance:
+        run = instance.get_runs(limit=1)[0]
+        started: dict[str, float] = {}
+        totals = dict.fromkeys(GROUPS, 0.0)
+        for event_type in (DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
+            records = instance.get_event_records(EventRecordsFilter(event_type=event_type), limit=100_000)
+            for record in records:
+                entry = record.event_log_entry
+                if entry.run_id != run.run_id or not entry.step_key:
+                    continue
+                if event_type == DagsterEventType.STEP_START:
+                    started[entry.step_key] = entry.timestamp
+                else:
+                    started[entry.step_key] = entry.timestamp - started.get(entry.step_key, entry.timestamp)
+        for key, seconds in started.items():
+            totals[step_group(key)] += seconds
+    return {k: round(v, 1) for k, v in totals.items() if v}
+
+
+def raw_rows(warehouse: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                            "where table_schema = 'raw'").fetchall()]
+        return sum(con.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in tables)
+    finally:
+        con.close()
+
+
+def raw_scan_seconds(warehouse: Path, repeat: int = 3) -> float:
+    """The floor: read every raw table once (rows per source file and the largest row hash, so every row's hash
+    is read), nothing else; median of ``repeat``."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                            "where table_schema = 'raw' and table_name like '%\\_\\_%' escape '\\'")
+                  .fetchall()]
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for t in tables:
+                con.execute(f'select _source_file, count(*), max(_row_hash) from raw."{t}" group by 1').fetchall()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+    finally:
+        con.close()
+
+
+def prepare(work: Path, employees: int, seed: int, nights: int, reuse: bool) -> list[dt.date]:
+    """A company with its last ``nights`` days held back, in work/company (kept for --reuse)."""
+    company = work / "company"
+    marker = company / "held.json"
+    if reuse and marker.exists() and json.loads(marker.read_text()) == {"employees": employees, "seed": seed,
+                                                                         "nights": nights}:
+        return held_days(company / "next_days")
+    if company.exists():
+        shutil.rmtree(company)
+    from demo_company.generate import generate_company
+
+    print(f"generating {employees:,} employees (seed {seed}) ...", flush=True)
+    start = time.perf_counter()
+    as_of = dt.date(2026, 10, 31)
+    generate_company(company / "landing", employees=employees, seed=seed, as_of=as_of, progress=False)
+    days = hold_back(company / "landing", company / "next_days", nights, as_of)
+    marker.write_text(json.dumps({"employees": employees, "seed": seed, "nights": nights}))
+    print(f"  generated and split in {time.perf_counter() - start:.0f} s; held back {[d.isoformat() for d in days]}")
+    return days
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--employees", type=int, default=1000)
+    parser.add_argument("--nights", type=int, default=3, help="later nights after the first (days held back)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--work", type=Path, help="work folder (default /tmp/trm-bench-<employees>)")
+    parser.add_argument("--reuse", action="store_true", help="reuse the generated company in --work")
+    parser.add_argument("--memory-limit", help="TRM_MEMORY_LIMIT for the runs")
+    parser.add_argument("--threads", help="TRM_THREADS for the runs")
+    parser.add_argument("--full-refresh-check", action="store_true",
+                        help="after the last night, time `trm run --full-refresh` over the same files")
+    args = parser.parse_args()
+
+    work = (args.work or Path(f"/tmp/trm-bench-{args.employees}")).resolve()
+    days = prepare(work, args.employees, args.seed, args.nights, args.reuse)
+    home = work / "home"
+    if home.exists():
+        shutil.rmtree(home)
+    shutil.copytree(work / "company" / "landing", home / "landing")
+    env = {**os.environ, "TRM_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    for name, value in (("TRM_MEMORY_LIMIT", args.memory_limit), ("TRM_THREADS", args.threads)):
+        if value:
+            env[name] = value
+    result: dict = {"employees": args.employees, "seed": args.seed, "cores": os.cpu_count(),
+                    "memory_limit": args.memory_limit, "measured_on": dt.date.today().isoformat(), "nights": []}
+    plan = [(0, None), *[(i + 1, day) for i, day in enumerate(days)]]
+    print(f"{'night':>5} {'day':>10} {'wall_s':>8} {'peak_rss_mb':>11} {'raw_rows':>11}  steps")
+    for night, day in plan:
+        copied = release_day(work / "company" / "next_days", day, home / "landing") if day else []
+        wall, peak, code = run_night(home, env, [], work / f"night-{night}.log")
+        if code != 0:
+            print(f"night {night} failed (exit {code}); see {work / f'night-{night}.log'}", file=sys.stderr)
+            return 1
+        entry = {"night": night, "day": day.isoformat() if day else None, "files_added": len(copied),
+                 "wall_s": round(wall, 1), "peak_rss_mb": round(peak), "steps": step_seconds(home / "dagster"),
+                 "raw_rows": raw_rows(home / "warehouse.duckdb")}
+        result["nights"].append(entry)
+        print(f"{night:>5} {entry['day'] or 'history':>10} {entry['wall_s']:>8} {entry['peak_rss_mb']:>11} "
+              f"{entry['raw_rows']:>11,}  {entry['steps']}", flush=True)
+    if args.full_refresh_check:
+        wall, peak, code = run_night(home, env, ["--full-refresh"], work / "full-refresh.log")
+        result["full_refresh"] = {"wall_s": round(wall, 1), "peak_rss_mb": round(peak), "exit": code,
+                                  "steps": step_seconds(home / "dagster")}
+        print(f"full refresh: {result['full_refresh']}")
+    result["raw_scan_s"] = round(raw_scan_seconds(home / "warehouse.duckdb"), 3)
+    later = [n["wall_s"] for n in result["nights"][1:]]
+    result["summary"] = {
+        "first_night_s": result["nights"][0]["wall_s"],
+        "later_night_median_s": statistics.median(later) if later else None,
+        "peak_rss_mb": max(n["peak_rss_mb"] for n in result["nights"]),
+        "first_night_per_raw_scan": round(result["nights"][0]["wall_s"] / result["raw_scan_s"], 1),
+        "later_night_per_raw_scan": round(statistics.median(later) / result["raw_scan_s"], 1) if later else None,
+    }
+    print(f"raw_scan_s {result['raw_scan_s']}  summary {result['summary']}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
