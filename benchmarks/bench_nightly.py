@@ -74,7 +74,9 @@ def run_night(home: Path, env: dict[str, str], args: list[str], log: Path) -> tu
     peak = [0]
     start = time.perf_counter()
     with log.open("w") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "trm"), "run", *args], env=env, cwd=ROOT,
+        # This checkout's code (PYTHONPATH first), so a benchmark can run from a worktree of another commit.
+        env = {**env, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)}
+        proc = subprocess.Popen([sys.executable, "-m", "cli.main", "run", *args], env=env, cwd=ROOT,
                                 stdout=out, stderr=subprocess.STDOUT)
 
         def sample() -> None:

@@ -25,6 +25,12 @@ def _generate_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--im-days", type=int, default=180, help="days of IM history (default 180)")
     p.add_argument("--truth-out", help="ground-truth folder (default: next to --out, named ground_truth)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--hold-back-days", type=int, default=0, metavar="K",
+                   help="keep the exports of the last K days out of --out, one folder per day under "
+                        "--out/../next_days/<date>/, to deliver night by night with --release-day")
+    p.add_argument("--release-day", metavar="DATE",
+                   help="copy the held-back exports of DATE (or 'next': the earliest not yet released) into --out "
+                        "and stop (no generation)")
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:

@@ -80,26 +80,30 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# DuckDB limits of every connection this process opens (memory_limit, threads, temp_directory): set once by the
-# process's entry point from its settings (configure_engine). One value per process because DuckDB shares one
-# database instance between the connections of a process and refuses a second connection with other settings.
+# DuckDB limits of every connection this process opens (memory_limit, threads): set once by the
+# process's entry point from its settings (configure_engine). Applied with SET after connecting rather than as
+# connect-time config: DuckDB shares one database instance between the connections of a process, refuses a second
+# connection whose config differs from the first, and these settings are the instance's anyway.
 _ENGINE_CONFIG: dict[str, str | int] = {}
 
 
 def configure_engine(config: dict[str, str | int]) -> None:
     """Use these DuckDB settings (Settings.duckdb_config()) for every later connection of this process."""
-    temp = config.get("temp_directory")
-    if temp:
-        Path(str(temp)).mkdir(parents=True, exist_ok=True)
     _ENGINE_CONFIG.clear()
     _ENGINE_CONFIG.update(config)
+
+
+def apply_engine_limits(con: duckdb.DuckDBPyConnection) -> None:
+    for name, value in _ENGINE_CONFIG.items():
+        con.execute(f"set {name} = {sql_literal(str(value)) if isinstance(value, str) else int(value)}")
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only and not Path(path).exists():
         raise FileNotFoundError(f"warehouse {path} does not exist yet; run `trm run` first")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only, config=dict(_ENGINE_CONFIG))
+    con = duckdb.connect(str(path), read_only=read_only)
+    apply_engine_limits(con)
     con.execute("set TimeZone = 'UTC'")  # row hashes and loaded_at must not depend on the machine's zone
     return con
 

@@ -55,7 +55,7 @@ class Settings:
     # Where the trained sentiment model is cached; None: <home>/models/sentiment.
     sentiment_model_dir: Path | None = field(default=None)
     # DuckDB's memory ceiling for every connection TRM opens and for dbt (a size such as 4GB or 512MB, or a share
-    # of RAM such as 50%): beyond it DuckDB spills to <home>/tmp/duckdb instead of growing. Not DuckDB's default
+    # of RAM such as 50%): beyond it DuckDB spills to <warehouse>.tmp instead of growing. Not DuckDB's default
     # (80% of RAM), which leaves nothing for the Python steps on a shared machine.
     memory_limit: str = "4GB"
     # DuckDB worker threads; None: one per core.
@@ -90,21 +90,17 @@ class Settings:
     def sentiment_models(self) -> Path:
         return self.sentiment_model_dir or self.home / "models" / "sentiment"
 
-    @property
-    def duckdb_temp(self) -> Path:
-        """Where DuckDB spills what does not fit under memory_limit."""
-        return self.home / "tmp" / "duckdb"
-
     def duckdb_config(self) -> dict[str, str | int]:
-        """Settings of every DuckDB connection to the warehouse (ingestion.warehouse.configure_engine, dbt)."""
-        return {"memory_limit": self.memory_limit, "threads": self.threads or os.cpu_count() or 1,
-                "temp_directory": str(self.duckdb_temp)}
+        """DuckDB settings of every connection to the warehouse (ingestion.warehouse.configure_engine, dbt). DuckDB
+        spills beyond memory_limit to its default temporary folder, ``<warehouse>.tmp`` beside the warehouse under
+        TRM_HOME (not set here: DuckDB refuses to move it once used, and dbt sets its settings on every cursor)."""
+        return {"memory_limit": self.memory_limit, "threads": self.threads or os.cpu_count() or 1}
 
     def dbt_environment(self) -> dict[str, str]:
         """Environment of a dbt invocation: the warehouse and the DuckDB limits (read by profiles.yml)."""
         config = self.duckdb_config()
         return {"TRM_WAREHOUSE": str(self.warehouse), "TRM_MEMORY_LIMIT": str(config["memory_limit"]),
-                "TRM_THREADS": str(config["threads"]), "TRM_DUCKDB_TEMP": str(config["temp_directory"])}
+                "TRM_THREADS": str(config["threads"])}
 
     def dbt_vars(self) -> dict[str, object]:
         """The settings dbt models read, passed to every dbt invocation as ``--vars``."""

@@ -80,7 +80,12 @@ def settings_for(home: Path, **overrides):
     from operations.settings import Settings
 
     overrides.setdefault("sentiment_model_dir", Path(os.environ["TRM_SENTIMENT_MODEL_DIR"]))
+    # Every pipeline run of the suite under a small DuckDB memory limit: the nightly must finish by spilling.
+    overrides.setdefault("memory_limit", TEST_MEMORY_LIMIT)
     return Settings.for_home(home, **overrides)
+
+
+TEST_MEMORY_LIMIT = "512MB"
 
 
 @pytest.fixture(scope="session")

@@ -296,3 +296,56 @@ def test_trm_generate_says_which_setting_is_out_of_range(tmp_path, capsys):
     assert main(["generate", "--employees", "30", "--out", str(tmp_path / "landing"), "--quiet"]) == 2
     assert "error: employees must be at least 50" in capsys.readouterr().err
     assert main(["generate", "--as-of", "2026-13-01", "--out", str(tmp_path / "landing"), "--quiet"]) == 2
+
+
+# ---------------------------------------------------------------------------------------- held-back days
+def _rows(folder: Path, pattern: str) -> list[tuple[str, ...]]:
+    """Every data row of the files matching ``pattern`` (any encoding the generator writes), as a sorted list."""
+    import csv
+    import io
+
+    rows = []
+    for path in sorted(folder.glob(pattern)):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030")
+        rows += [tuple(r) for r in list(csv.reader(io.StringIO(text, newline="")))[1:]]
+    return sorted(rows)
+
+
+def test_held_back_days_delivered_night_by_night_add_up_to_the_whole_company(company, tmp_path, capsys):
+    """trm generate --hold-back-days, then --release-day next per night: the landing folder ends as it would have
+    been written whole (event rows, the final snapshots), and each night delivers only that day's exports."""
+    import shutil
+
+    from cli.main import main
+
+    whole = company / "landing"
+    out = tmp_path / "landing"
+    assert main(["generate", "--employees", str(N), "--as-of", AS_OF.isoformat(), "--out", str(out), "--quiet",
+                 "--hold-back-days", "3"]) == 0
+    history_punches = _rows(out, "attendance/punches_*.csv")
+    assert len(history_punches) < len(_rows(whole, "attendance/punches_*.csv"))
+    assert not list(out.glob("attendance/punches_2026-10-3*.csv"))
+    for night in range(3):
+        assert main(["generate", "--out", str(out), "--release-day", "next"]) == 0
+        day = date(2026, 10, 29 + night).isoformat()
+        assert f"Delivered the exports of {day}" in capsys.readouterr().out
+        assert (out / "attendance" / f"punches_{day}.csv").exists() or day == "2026-10-31"
+    assert main(["generate", "--out", str(out), "--release-day", "next"]) == 2
+    for pattern in ("attendance/punches_*.csv", "surveys/responses*.csv", "hris/employees.csv", "hris/job_history.csv",
+                    "ats/applications.csv"):
+        assert _rows(out, pattern) == _rows(whole, pattern), pattern
+    messages = sorted(line for p in out.glob("im/wecom/messages_*.jsonl") for line in p.read_text().splitlines())
+    assert messages == sorted(line for p in whole.glob("im/wecom/messages_*.jsonl") for line in p.read_text().splitlines())
+    slack = sorted(p.relative_to(out).as_posix() for p in out.glob("im/slack/*/*.json"))
+    assert slack == sorted(p.relative_to(whole).as_posix() for p in whole.glob("im/slack/*/*.json"))
+    # Stage moves: the last version of each (application, stage, entered) key is the whole company's row.
+    latest: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for row in _rows(out, "ats/application_stages*.csv"):
+        if row[:3] not in latest or (len(row) > 3 and row[3]):
+            latest[row[:3]] = row
+    assert set(latest.values()) == set(_rows(whole, "ats/application_stages.csv"))
+    shutil.rmtree(tmp_path / "next_days")

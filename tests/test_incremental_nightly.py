@@ -167,7 +167,7 @@ def test_incremental_models_saw_the_corrections(nights):
     try:
         kinds = dict(con.execute("""select table_name, table_type from information_schema.tables
                                     where table_name in ('stg_attendance__punches', 'stg_im__messages')""").fetchall())
-        assert kinds == {"stg_attendance__punches": "BASE TABLE", "stg_im__messages": "BASE TABLE"}
+        assert kinds == {"stg_attendance__punches": "BASE TABLE", "stg_im__messages": "BASE TABLE"}, kinds
         versions = con.execute("select count(*) from raw.attendance__punches where punch_id = ?",
                                [nights["corrected_punch"]]).fetchone()[0]
         staged = con.execute("select count(*), max(_loaded_at) = (select max(_loaded_at) from raw.attendance__punches "
@@ -176,10 +176,19 @@ def test_incremental_models_saw_the_corrections(nights):
         moved = con.execute("select count(*) from main.stg_hris__job_changes where employee_id = ? and "
                             "change_reason = 'transfer' and effective_date = ?",
                             [nights["transferred"], nights["days"][-1] - dt.timedelta(days=20)]).fetchone()[0]
+        # The person x day fact rebuilt the transferred person's past days (incremental, per-person fingerprint).
+        kinds["fct_employment_daily"] = con.execute(
+            "select table_type from information_schema.tables where table_name = 'fct_employment_daily'").fetchone()[0]
+        transfer_days = con.execute(
+            """select count(*) from main.fct_employment_daily f
+               join main.int_employments_derived e on e.person_key = f.person_key and e.employee_id = ?
+               where f.is_transfer and f.date_day = ?""",
+            [nights["transferred"], nights["days"][-1] - dt.timedelta(days=20)]).fetchone()[0]
     finally:
         con.close()
     assert versions == 2 and staged == (1, True)
-    assert moved == 1
+    assert moved == 1 and transfer_days == 1
+    assert kinds["fct_employment_daily"] == "BASE TABLE"
 
 
 def test_a_rejected_batch_leaves_the_incremental_staging(nights, tmp_path):

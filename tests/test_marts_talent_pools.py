@@ -136,6 +136,8 @@ def test_tags_come_from_the_profiles(warehouse):
 
 # ------------------------------------------------------------------------------------------- incremental history
 def test_rerun_changes_nothing_and_a_new_day_adds_only_that_day(warehouse, monkeypatch):
+    """A rerun changes nothing; the next night adds that day and drops the day that left the window, as a full
+    build over the moved window would hold (the incremental-equals-full test compares the two on real nights)."""
     path = warehouse["path"]
     snapshot = "select pool_id, person_key, date_day from int_talent_pool_member_days_expanded"
     before = set(query_file(path, snapshot))
@@ -144,9 +146,10 @@ def test_rerun_changes_nothing_and_a_new_day_adds_only_that_day(warehouse, monke
     next_day = AS_OF + dt.timedelta(days=1)
     _rebuild(warehouse, next_day, monkeypatch)
     after = set(query_file(path, snapshot))
-    assert {row for row in after if row[2] <= AS_OF} == before
-    added = {row[2] for row in after - before}
-    assert added == {next_day}
+    first_kept = next_day - dt.timedelta(days=HISTORY_DAYS - 1)
+    assert {row for row in after if row[2] <= AS_OF} == {row for row in before if row[2] >= first_kept}
+    assert {row[2] for row in after - before} == {next_day}
+    assert {row[2] for row in before - after} == {first_kept - dt.timedelta(days=1)}
 
 
 # ------------------------------------------------------------------------------------------- the rule compiler

@@ -177,3 +177,33 @@ def test_the_nightly_run_ends_with_a_publication_reports_and_docs(nightly_run):
     assert (settings.home / "reports" / "people_health_latest.html").exists()
     docs = (settings.home / "reports" / "data_docs" / "index.html").read_text()
     assert "raw.hris__employees" in docs and "https://" not in docs
+
+
+def test_the_nightly_completes_under_a_small_memory_limit(nightly_run):
+    """The shared first night runs with TRM_MEMORY_LIMIT=512MB (conftest.settings_for): DuckDB spills, never fails."""
+    from conftest import TEST_MEMORY_LIMIT
+
+    settings, result = nightly_run
+    assert settings.memory_limit == TEST_MEMORY_LIMIT
+    assert result.success
+    assert settings.dbt_environment()["TRM_MEMORY_LIMIT"] == TEST_MEMORY_LIMIT
+
+
+def test_memory_and_threads_reach_every_duckdb_connection(tmp_path, monkeypatch):
+    from ingestion.warehouse import configure_engine, connect
+
+    monkeypatch.setenv("TRM_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("TRM_THREADS", "1")
+    settings = Settings.from_env(home=tmp_path)
+    configure_engine(settings.duckdb_config())
+    try:
+        con = connect(tmp_path / "w.duckdb")
+        limit, threads = con.execute("select current_setting('memory_limit'), current_setting('threads')").fetchone()
+        con.close()
+    finally:
+        configure_engine({})
+    assert (limit, threads) == ("286.1 MiB", 1)
+    for wrong in ("lots", "4 GBs", "-1GB"):
+        monkeypatch.setenv("TRM_MEMORY_LIMIT", wrong)
+        with pytest.raises(ValueError, match="TRM_MEMORY_LIMIT"):
+            Settings.from_env(home=tmp_path)

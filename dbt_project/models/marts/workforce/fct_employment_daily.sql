@@ -11,8 +11,18 @@
       is_regretted_termination.
     - Tenure band from the hire date of the employment in force: <1y, 1-3y, 3-5y, 5y+.
     - is_key_talent: flagged key talent in the latest performance review dated on or before the day.
-    Employments not linked to a person (unknown member) are left out, as in dim_person. -#}
+    Employments not linked to a person (unknown member) are left out, as in dim_person.
+
+    Incremental per person (macros/person_day_increments.sql): people whose employments, job spans or reviews
+    changed since the last build are recomputed in full; everyone else gets the days after the last build's
+    as-of date. A full build gives the same rows. -#}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ trm.forget_person_days(trm.employment_day_inputs()) }}",
+          post_hook="{{ trm.record_person_day_inputs(trm.employment_day_inputs()) }}") }}
 with
+{% if is_incremental() %}
+{{ trm.person_day_rebuild_ctes(trm.employment_day_inputs()) }}
+{% endif %}
 
 employments as (
 
@@ -27,6 +37,12 @@ employments as (
     where person_key <> {{ unknown_person_key() }}
         and hire_date is not null
         and hire_date <= {{ as_of_date() }}
+        {%- if is_incremental() %}
+        {#- people kept from the last build need only their employments still running after it #}
+        and (person_key in (select person_key from rebuilt_people)
+             or termination_date is null
+             or termination_date >= (select resume_after from resume))
+        {%- endif %}
 
 ),
 
@@ -51,6 +67,11 @@ employment_days as (
     inner join spine as s
         on s.date_day >= e.hire_date
         and (e.termination_date is null or s.date_day <= e.termination_date)
+    {%- if is_incremental() %}
+    {#- kept people: from the last day kept (for the neighbours of the first new day) -#}
+    where e.person_key in (select person_key from rebuilt_people)
+        or s.date_day >= (select resume_after from resume)
+    {%- endif %}
 
 ),
 
@@ -174,3 +195,6 @@ final as (
 
 select * from final
 where date_day <= {{ as_of_date() }}
+{%- if is_incremental() %}
+    and (person_key in (select person_key from rebuilt_people) or date_day > (select resume_after from resume))
+{%- endif %}

@@ -1,0 +1,107 @@
+{#-
+    Incremental person x day models that equal a full build, also after back-dated changes.
+
+    A person x day model (one row per person and day up to the as-of date) is rebuilt per person: each night the
+    model's inputs are fingerprinted per person (`inputs_sql`: person_key, inputs_fingerprint); a person whose
+    fingerprint changed since the last build (a back-dated job change, a correction, a merge of two people) gets
+    every day recomputed, every other person only the days after the last build's as-of date. The fingerprints
+    and that as-of date are kept in `<model>__built_inputs`, written after each build (post-hook
+    record_person_day_inputs). The pre-hook forget_person_days deletes what is about to be recomputed, so a build
+    that stopped halfway is repaired by the next one. A person who left the inputs loses their rows too.
+
+    In the model (incremental mode only): person_day_rebuild_ctes(inputs_sql) adds the CTEs `rebuilt_people`
+    (person_key) and `resume` (resume_after: the last day kept for everyone else); rows of rebuilt people are
+    computed in full, the others from resume_after (for lag/lead) and kept after it.
+-#}
+{% macro person_day_state() -%}
+    {{ return(adapter.get_relation(this.database, this.schema, this.identifier ~ '__built_inputs')) }}
+{%- endmacro %}
+
+{% macro person_day_rebuild_ctes(inputs_sql) -%}
+    {%- set state = trm.person_day_state() -%}
+    current_inputs as (
+
+        {{ inputs_sql }}
+
+    ),
+
+    {%- if state is none %}
+    {#- no record of the last build: rebuild everyone (the pre-hook emptied the model) #}
+    rebuilt_people as (
+
+        select person_key from current_inputs
+
+    ),
+
+    resume as (
+
+        select {{ dbt.cast("'1900-01-01'", 'date') }} as resume_after
+
+    ),
+    {%- else %}
+    rebuilt_people as (
+
+        select c.person_key
+        from current_inputs as c
+        left join {{ state }} as s
+            on s.person_key = c.person_key
+        where s.person_key is null or s.inputs_fingerprint <> c.inputs_fingerprint
+
+    ),
+
+    resume as (
+
+        select case
+            when max(built_as_of) is null or max(built_as_of) > {{ trm.as_of_date() }} then {{ trm.as_of_date() }}
+            else max(built_as_of)
+        end as resume_after
+        from {{ state }}
+
+    ),
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook: delete the rows about to be recomputed (see above). -#}
+{% macro forget_person_days(inputs_sql) -%}
+    {%- if not is_incremental() -%}
+        select 1
+    {%- else -%}
+        {%- set state = trm.person_day_state() -%}
+        {%- if state is none -%}
+            delete from {{ this }}
+        {%- else -%}
+            delete from {{ this }}
+            where date_day > (
+                    select case
+                        when max(built_as_of) is null or max(built_as_of) > {{ trm.as_of_date() }}
+                            then {{ trm.as_of_date() }}
+                        else max(built_as_of)
+                    end
+                    from {{ state }}
+                )
+                or person_key in (
+                    select s.person_key
+                    from {{ state }} as s
+                    left join ({{ inputs_sql }}) as c
+                        on c.person_key = s.person_key
+                    where c.person_key is null or c.inputs_fingerprint <> s.inputs_fingerprint
+                )
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook: what this build was made from. -#}
+{% macro record_person_day_inputs(inputs_sql) -%}
+    {%- set state = api.Relation.create(database=this.database, schema=this.schema,
+                                        identifier=this.identifier ~ '__built_inputs') -%}
+    create or replace table {{ state }} as
+    select c.person_key, c.inputs_fingerprint, {{ trm.as_of_date() }} as built_as_of
+    from ({{ inputs_sql }}) as c
+{%- endmacro %}
+
+{#- The fingerprint of each person's rows in `rows_sql` (person_key, part): an md5 over the sorted parts. -#}
+{% macro fingerprint_per_person(rows_sql) -%}
+    select person_key, {{ dbt.hash(dbt.listagg('part', "'|'", 'order by part')) }} as inputs_fingerprint
+    from ({{ rows_sql }}) as parts
+    group by person_key
+{%- endmacro %}
