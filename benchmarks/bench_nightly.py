@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 from demo_company.daily import held_days, hold_back, release_day  # noqa: E402
 
 STEP_GROUPS = (  # first match wins: Dagster step key (prefix or substring) -> group
-    ("raw__", "ingestion"), ("dbt_", "dbt"), ("identity", "identity"), ("sentiment", "sentiment"),
+    ("_expectations_", "checks"), ("quarantine_share", "checks"), ("raw__", "ingestion"), ("dbt_", "dbt"),
+    ("identity", "identity"), ("sentiment", "sentiment"),
     ("attrition", "attrition"), ("publish", "publish"), ("report", "reports"), ("data_docs", "reports"),
     ("quality", "checks"), ("gx", "checks"), ("check", "checks"),
 )
