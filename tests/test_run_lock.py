@@ -20,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _hold(home: Path, run_id: str = "run-A") -> subprocess.Popen:
     """Another process holding the run lock of ``home`` until killed."""
+    # SIGTERM back to its default: a test worker may ignore it (something in the session sets SIG_IGN, which a
+    # child inherits), and then terminate() would not end the holder and the test would wait out its sleep.
     code = textwrap.dedent(f"""
-        import sys, time
+        import signal, sys, time
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         from operations.run_lock import run_lock
         with run_lock({str(home)!r}, {run_id!r}, "nightly"):
             print("held", flush=True)
