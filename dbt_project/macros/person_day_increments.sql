@@ -51,14 +51,20 @@
 
     resume as (
 
-        select case
-            when max(built_as_of) is null or max(built_as_of) > {{ trm.as_of_date() }} then {{ trm.as_of_date() }}
-            else max(built_as_of)
-        end as resume_after
-        from {{ state }}
+        {{ trm.resume_after_sql(state) }}
 
     ),
     {%- endif %}
+{%- endmacro %}
+
+{#- The last day kept for people whose inputs did not change: the last build's as-of date, or today's as-of date
+    if that is earlier (a rebuild for an earlier day). -#}
+{% macro resume_after_sql(state) -%}
+    select case
+        when max(built_as_of) is null or max(built_as_of) > {{ trm.as_of_date() }} then {{ trm.as_of_date() }}
+        else max(built_as_of)
+    end as resume_after
+    from {{ state }}
 {%- endmacro %}
 
 {#- Pre-hook: delete the rows about to be recomputed (see above). -#}
@@ -71,14 +77,7 @@
             delete from {{ this }}
         {%- else -%}
             delete from {{ this }}
-            where date_day > (
-                    select case
-                        when max(built_as_of) is null or max(built_as_of) > {{ trm.as_of_date() }}
-                            then {{ trm.as_of_date() }}
-                        else max(built_as_of)
-                    end
-                    from {{ state }}
-                )
+            where date_day > ({{ trm.resume_after_sql(state) }})
                 or person_key in (
                     select s.person_key
                     from {{ state }} as s

@@ -10,18 +10,11 @@
     {{ return(adapter.dispatch('split_rows', 'trm')(relation, columns, list_column, separator, value_name)) }}
 {%- endmacro %}
 
-{#- DuckDB, Postgres 14+: unnest(string_to_array()) / string_split in a lateral cross join. -#}
+{#- DuckDB and Postgres: unnest(string_to_array()) in a lateral cross join. -#}
 {% macro default__split_rows(relation, columns, list_column, separator, value_name) -%}
     select {% for c in columns %}l.{{ c }}, {% endfor %}trim(e.element) as {{ value_name }}
     from {{ relation }} as l
     cross join unnest(string_to_array(l.{{ list_column }}, '{{ separator }}')) as e (element)
-    where trim(e.element) <> ''
-{%- endmacro %}
-
-{% macro duckdb__split_rows(relation, columns, list_column, separator, value_name) -%}
-    select {% for c in columns %}l.{{ c }}, {% endfor %}trim(e.element) as {{ value_name }}
-    from {{ relation }} as l
-    cross join unnest(string_split(l.{{ list_column }}, '{{ separator }}')) as e (element)
     where trim(e.element) <> ''
 {%- endmacro %}
 

@@ -103,7 +103,7 @@ def minimise_im_text(con: duckdb.DuckDBPyConnection, retention_days: int) -> int
     con.execute(f"update raw.im__messages as r set text = null where {condition}", [retention_days])
     # Staging keeps messages as an incremental table (the night's new rows only): the same rule applies there,
     # or the text would outlive its retention in the one copy dbt no longer rebuilds from raw.
-    if _is_table(con, STAGED_MESSAGES):
+    if table_exists(con, *STAGED_MESSAGES.split(".")):
         con.execute(f"""update {STAGED_MESSAGES} as r set message_text = null
                         where r.message_text is not null
                           and r.sent_at_utc < current_timestamp - to_days(?)
@@ -115,11 +115,6 @@ def minimise_im_text(con: duckdb.DuckDBPyConnection, retention_days: int) -> int
 
 STAGED_MESSAGES = "main.stg_im__messages"
 
-
-def _is_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    schema, table = name.split(".")
-    return bool(fetch_one(con, "select count(*) from information_schema.tables where table_schema = ? and "
-                               "table_name = ? and table_type = 'BASE TABLE'", [schema, table])[0])
 
 
 def sentiment_counts(frame: pd.DataFrame) -> dict[str, int]:
