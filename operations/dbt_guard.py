@@ -15,6 +15,8 @@ import signal
 import sys
 
 PR_SET_PDEATHSIG = 1
+# Profile fields that cannot change what dbt parses: where the warehouse file is, and DuckDB's memory and threads.
+PARSE_NEUTRAL_KEYS = frozenset({"path", "settings"})
 
 
 def _die_with_parent() -> None:
@@ -31,10 +33,11 @@ def _die_with_parent() -> None:
 def parse_once_for_every_warehouse() -> None:
     """Let dbt reuse its partial parse whichever warehouse file the profile points at.
 
-    dbt re-parses the whole project (about 8 s of a 13 s start) when the profile's connection details differ from
-    the last parse's, and dbt-duckdb counts the file's path among them. The path changes nothing in the parsed
-    project (the database name, which nodes do carry, still counts), but every installation, test and
-    benchmark that points TRM_WAREHOUSE elsewhere paid for a full parse at each of the night's dbt steps.
+    dbt re-parses the whole project (about 9 s of a 13 s start) when the profile's connection details differ from
+    the last parse's, and dbt-duckdb counts the file's path and its DuckDB settings among them. Neither changes
+    anything in the parsed project (the database name, which nodes do carry, still counts), but every
+    installation, test and benchmark that points TRM_WAREHOUSE elsewhere, and every night whose TRM_MEMORY_LIMIT
+    or TRM_THREADS differed from the environment of the last `dbt parse`, paid for a full parse at each dbt step.
     """
     from dbt.adapters.duckdb.credentials import DuckDBCredentials
 
@@ -43,7 +46,7 @@ def parse_once_for_every_warehouse() -> None:
         return  # another dbt-duckdb: dbt re-parses as it always did
 
     def without_path(self) -> tuple[str, ...]:
-        return tuple(k for k in keys(self) if k != "path")
+        return tuple(k for k in keys(self) if k not in PARSE_NEUTRAL_KEYS)
 
     without_path.trm_without_path = True  # type: ignore[attr-defined]
     DuckDBCredentials._connection_keys = without_path  # type: ignore[method-assign]

@@ -51,7 +51,7 @@ def warehouse(company, tmp_path_factory) -> dict:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRM_WAREHOUSE", str(absent))
         parsed = _dbt(["parse"], tmp)
-    return {"path": company.copy_to(tmp / "copy"), "parsed": parsed, "parse_created_warehouse": absent.exists(),
+    return {"tmp": tmp, "path": company.copy_to(tmp / "copy"), "parsed": parsed, "parse_created_warehouse": absent.exists(),
             "result": company.result.only(lambda n: n.original_file_path.startswith("models/staging/")),
             "manifest": company.manifest, "contracts": load_contracts()}
 
@@ -139,6 +139,16 @@ def test_every_model_has_one_yaml_per_folder_and_accepted_values_match_contracts
 
 
 # ------------------------------------------------------------------------------------------- built warehouse
+def test_not_null_columns_reports_each_column_holding_nulls(warehouse, monkeypatch):
+    """The models' not-null rule (one not_null_columns test per model) fails with a row per offending column."""
+    monkeypatch.setenv("TRM_WAREHOUSE", str(warehouse["path"]))
+    rows = "(select 1 as a, null as b, 2 as c union all select null, null, 3) as t"
+    shown = _dbt(["show", "--inline",
+                  f"{{{{ test_not_null_columns(model='{rows}', columns=['a', 'b', 'c']) }}}}"], warehouse["tmp"])
+    assert shown.success, shown.exception
+    assert sorted(tuple(r) for r in shown.result.results[0].agate_table.rows) == [("a", 1), ("b", 2)]
+
+
 def test_staging_build_succeeds(warehouse):
     result = warehouse["result"]
     assert result.success, result.exception

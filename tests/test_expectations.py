@@ -275,8 +275,10 @@ def dbt_rules(models_dir: Path = DBT_MODELS) -> tuple[set[str], set[tuple[str, s
         relations.add(relation)
         for test in entry.get("data_tests") or []:
             kind, spec = _test_kind(test)
-            if kind in DBT_KINDS:
-                columns = (spec.get("arguments") or spec).get("columns") or []
+            columns = (spec.get("arguments") or spec).get("columns") or []
+            if kind == "not_null_columns":  # the model's not-null rule, one scan for all its columns
+                rules.update((relation, "not_null", (column,)) for column in columns)
+            elif kind in DBT_KINDS:
                 rules.add((relation, DBT_KINDS[kind], tuple(columns)))
         for column in entry.get("columns") or []:
             for test in column.get("data_tests") or []:
@@ -326,6 +328,7 @@ def test_every_rule_has_one_home():
     assert {"main.dim_person", "raw.hris__employees", "ml.attrition_scores"} <= relations
     assert ("raw.hris__employees", "not_null", ("hire_date",)) in rules  # generated from the contracts
     assert ("ml.attrition_scores", "unique", ("person_key", "snapshot_date")) in rules
+    assert ("main.dim_person", "not_null", ("person_key",)) in rules  # folded into not_null_columns
     assert one_home_violations(load_suites(), relations, rules) == []
 
 

@@ -189,7 +189,8 @@ def test_runs_start_dbt_through_the_guard():
 
 
 def test_dbt_reuses_its_parse_whichever_warehouse_file_it_points_at():
-    """trm-dbt leaves the file path out of dbt's parse check (operations/dbt_guard.py); the database name stays."""
+    """trm-dbt leaves the file path and DuckDB's limits out of dbt's parse check (operations/dbt_guard.py); the
+    database name stays."""
     from dbt.adapters.duckdb.credentials import DuckDBCredentials
 
     from operations.dbt_guard import parse_once_for_every_warehouse
@@ -197,8 +198,11 @@ def test_dbt_reuses_its_parse_whichever_warehouse_file_it_points_at():
     parse_once_for_every_warehouse()
     parse_once_for_every_warehouse()  # idempotent
 
-    def info(database: str, path: str) -> list:
-        return list(DuckDBCredentials(database=database, schema="main", path=path).connection_info())
+    def info(database: str, path: str, memory_limit: str = "4GB") -> list:
+        credentials = DuckDBCredentials(database=database, schema="main", path=path,
+                                        settings={"memory_limit": memory_limit, "threads": "2"})
+        return list(credentials.connection_info())
 
     assert info("warehouse", "/a/warehouse.duckdb") == info("warehouse", "/b/warehouse.duckdb")
+    assert info("warehouse", "/a/warehouse.duckdb", "4GB") == info("warehouse", "/a/warehouse.duckdb", "512MB")
     assert info("warehouse", "/a/warehouse.duckdb") != info("other", "/a/other.duckdb")

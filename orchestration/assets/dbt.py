@@ -21,6 +21,7 @@ from operations.dbt_project import (
     DBT_PROJECT_DIR,
     ensure_manifest,
     full_refresh_requested,
+    keep_partial_parse,
     prune_target_folders,
     vars_argument,
 )
@@ -83,6 +84,7 @@ def _dbt_multi_asset(name: str, select: str, exclude: str | None):
             invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *full_refresh,
                                   *vars_argument(trm.settings)], context=context)
             yield from invocation.stream()
+        keep_partial_parse(invocation.target_path)
         prune_target_folders()
 
     return _models
