@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -27,19 +28,25 @@ MARTS_PATH = "models/marts/"
 NOT_PUBLISHED_SCHEMAS = {"restricted"}
 KEEP_PARQUET_PUBLICATIONS = 3
 
-PUBLICATION_DDL = [
-    f"create schema if not exists {PUBLICATION_SCHEMA}",
-    f"""create table if not exists {PUBLICATION_SCHEMA}.runs (
-        run_id varchar not null, published_at timestamptz not null, as_of_date date, tables integer,
-        total_rows bigint, checks_passed integer, checks_warned integer, checks_failed integer,
-        model_versions varchar, source_warehouse varchar)""",
-    f"""create table if not exists {PUBLICATION_SCHEMA}.tables (
-        run_id varchar not null, table_name varchar not null, area varchar, row_count bigint,
-        column_count integer, description varchar)""",
-    f"""create table if not exists {PUBLICATION_SCHEMA}.checks (
-        run_id varchar not null, target varchar, check_name varchar not null, severity varchar,
-        passed boolean, detail varchar)""",
-]
+
+def publication_ddl(catalog: str) -> list[str]:
+    """The publication's own record tables, in the attached database ``catalog``."""
+    schema = f"{catalog}.{PUBLICATION_SCHEMA}"
+    return [
+        f"create schema if not exists {schema}",
+        f"""create table if not exists {schema}.runs (
+            run_id varchar not null, published_at timestamptz not null, as_of_date date, tables integer,
+            total_rows bigint, checks_passed integer, checks_warned integer, checks_failed integer,
+            model_versions varchar, source_warehouse varchar)""",
+        f"""create table if not exists {schema}.tables (
+            run_id varchar not null, table_name varchar not null, area varchar, row_count bigint,
+            column_count integer, description varchar, fingerprint varchar)""",
+        # Publications written before fingerprints existed gain the column when they are carried over.
+        f"alter table {schema}.tables add column if not exists fingerprint varchar",
+        f"""create table if not exists {schema}.checks (
+            run_id varchar not null, target varchar, check_name varchar not null, severity varchar,
+            passed boolean, detail varchar)""",
+    ]
 
 
 class PublishBlocked(RuntimeError):
@@ -82,6 +89,8 @@ class PublicationResult:
     row_counts: dict[str, int]
     seconds: float
     parquet_dir: Path | None = None
+    # Tables written tonight; the others were carried over from the previous publication unchanged.
+    rewritten: tuple[str, ...] = ()
 
 
 def bi_tables(manifest_path: Path) -> list[PublishedTable]:
@@ -113,17 +122,68 @@ def _existing_tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) 
     return {r[0] for r in rows}
 
 
-def _copy_marts(con: duckdb.DuckDBPyConnection, tables: Sequence[PublishedTable], source_schema: str,
-                progress: Callable[[str], None]) -> dict[str, int]:
+def _withheld(table: PublishedTable) -> str:
+    return f" exclude ({', '.join(chr(34) + c + chr(34) for c in table.withheld)})" if table.withheld else ""
+
+
+def fingerprints(con: duckdb.DuckDBPyConnection, tables: Sequence[PublishedTable],
+                 source_schema: str = "main") -> dict[str, str]:
+    """What each table would publish: its rows (count and an order-free sum of row hashes, so a duplicated row
+    counts), its columns and types, and its documentation. Equal fingerprints: the previous publication already
+    holds exactly this table. One scan per mart, far cheaper than writing it again."""
+    result = {}
+    for table in tables:
+        rows, digest = con.execute(
+            f'select count(*), coalesce(sum(hash(s)::hugeint), 0)::varchar '
+            f'from (select *{_withheld(table)} from {source_schema}."{table.name}") as s').fetchone()
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns where table_catalog = "
+            "current_database() and table_schema = ? and table_name = ? order by ordinal_position",
+            [source_schema, table.name]).fetchall()
+        shape = json.dumps([rows, digest, columns, table.withheld, table.description, sorted(table.columns.items())],
+                           default=str, ensure_ascii=False)
+        result[table.name] = hashlib.sha256(shape.encode()).hexdigest()
+    return result
+
+
+def _previous_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Fingerprints of the tables of the publication the candidate was copied from ({} when it has none)."""
+    columns = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_catalog = 'pub' and table_schema = ? "
+        "and table_name = 'tables'", [PUBLICATION_SCHEMA]).fetchall()}
+    if "fingerprint" not in columns:
+        return {}
+    return dict(con.execute(
+        f"""select table_name, fingerprint from pub.{PUBLICATION_SCHEMA}.tables
+            where run_id = (select run_id from pub.{PUBLICATION_SCHEMA}.runs order by published_at desc limit 1)
+              and fingerprint is not null""").fetchall())
+
+
+def _require_marts(con: duckdb.DuckDBPyConnection, tables: Sequence[PublishedTable], source_schema: str) -> None:
     available = _existing_tables(con, con.execute("select current_database()").fetchone()[0], source_schema)
     missing = [t.name for t in tables if t.name not in available]
     if missing:
         raise PublishBlocked(f"{len(missing)} mart(s) are not in the warehouse, so the publication would be "
                              f"incomplete: {', '.join(missing[:10])}. Build them (trm run) first.")
-    counts = {}
+
+
+def _copy_marts(con: duckdb.DuckDBPyConnection, tables: Sequence[PublishedTable], source_schema: str,
+                progress: Callable[[str], None], tonight: dict[str, str],
+                previous: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+    """Write every table whose fingerprint changed into the candidate (which may start as a copy of the previous
+    publication); drop what is no longer published. Returns the row counts and the tables written."""
+    held = _existing_tables(con, "pub", "main")
+    for gone in sorted(held - {t.name for t in tables}):
+        con.execute(f'drop table pub.main."{gone}"')
+    counts, rewritten = {}, []
     for table in tables:
-        exclude = f" exclude ({', '.join(chr(34) + c + chr(34) for c in table.withheld)})" if table.withheld else ""
-        con.execute(f'create table pub.main."{table.name}" as select *{exclude} from {source_schema}."{table.name}"')
+        if table.name in held and previous.get(table.name) == tonight[table.name]:
+            counts[table.name] = con.execute(f'select count(*) from pub.main."{table.name}"').fetchone()[0]
+            progress(f"unchanged {table.name}: {counts[table.name]:,} rows")
+            continue
+        con.execute(f'drop table if exists pub.main."{table.name}"')
+        con.execute(f'create table pub.main."{table.name}" as '
+                    f'select *{_withheld(table)} from {source_schema}."{table.name}"')
         if table.description:
             con.execute(f'comment on table pub.main."{table.name}" is {sql_literal(table.description)}')
         columns = {r[0] for r in con.execute(
@@ -133,14 +193,17 @@ def _copy_marts(con: duckdb.DuckDBPyConnection, tables: Sequence[PublishedTable]
             if text and column in columns:
                 con.execute(f'comment on column pub.main."{table.name}"."{column}" is {sql_literal(text)}')
         counts[table.name] = con.execute(f'select count(*) from pub.main."{table.name}"').fetchone()[0]
+        rewritten.append(table.name)
         progress(f"published {table.name}: {counts[table.name]:,} rows")
-    return counts
+    return counts, rewritten
 
 
 def _write_record(con: duckdb.DuckDBPyConnection, previous: Path | None, record: PublicationRecord,
-                  tables: Sequence[PublishedTable], counts: dict[str, int]) -> None:
-    for ddl in PUBLICATION_DDL:
-        con.execute(ddl.replace(f"exists {PUBLICATION_SCHEMA}", f"exists pub.{PUBLICATION_SCHEMA}"))
+                  tables: Sequence[PublishedTable], counts: dict[str, int], tonight: dict[str, str]) -> None:
+    """Add this publication to publication.runs/tables/checks; ``previous``: a file whose records to carry over
+    (None when the candidate is a copy of it and holds them already)."""
+    for ddl in publication_ddl("pub"):
+        con.execute(ddl)
     if previous is not None and previous.exists():
         # Earlier publications' records carry over; the old file is attached read-only and never changed.
         con.execute(f"attach {sql_literal(str(previous))} as prev (read_only)")
@@ -158,8 +221,10 @@ def _write_record(con: duckdb.DuckDBPyConnection, previous: Path | None, record:
         record.run_id, record.published_at, record.as_of_date, len(counts), sum(counts.values()),
         len(record.checks) - failed - warned, warned, failed, json.dumps(record.model_versions, sort_keys=True),
         None])
-    con.executemany(f"insert into pub.{PUBLICATION_SCHEMA}.tables values (?, ?, ?, ?, ?, ?)", [
-        [record.run_id, t.name, t.area, counts[t.name], None, t.description] for t in tables])
+    con.executemany(f"insert into pub.{PUBLICATION_SCHEMA}.tables by name select ? as run_id, ? as table_name, "
+                    "? as area, ? as row_count, ? as description, ? as fingerprint", [
+                        [record.run_id, t.name, t.area, counts[t.name], t.description, tonight[t.name]]
+                        for t in tables])
     con.execute(f"""update pub.{PUBLICATION_SCHEMA}.tables t set column_count = c.n
                     from (select table_name, count(*) n from information_schema.columns
                           where table_catalog = 'pub' and table_schema = 'main' group by 1) c
@@ -177,8 +242,11 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_id: str) -> Path:
-    """Parquet per mart in ``parquet_root/<time>-<run>/``, then ``current`` (a symlink) swapped atomically."""
+def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_id: str,
+                   rewritten: set[str] | None = None) -> Path:
+    """Parquet per mart in ``parquet_root/<time>-<run>/``, then ``current`` (a symlink) swapped atomically.
+    Tables not in ``rewritten`` (None: all are) are hard links to the current folder's files when it has them:
+    the same bytes, no copy, and each folder stays whole on its own when older ones are removed."""
     parquet_root.mkdir(parents=True, exist_ok=True)
     for leftover in parquet_root.glob(".*"):  # staging folders and links of runs killed midway
         if leftover.is_symlink() or leftover.is_file():
@@ -188,9 +256,14 @@ def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_
     stamp = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{run_id[:8]}"
     staging = parquet_root / f".{stamp}.tmp"
     staging.mkdir()
+    current = parquet_root / "current"
     con = connect(source, read_only=True)
     try:
         for name in tables:
+            kept = current / f"{name}.parquet"
+            if rewritten is not None and name not in rewritten and kept.exists():
+                os.link(kept.resolve(), staging / f"{name}.parquet")
+                continue
             target = sql_literal(str(staging / f"{name}.parquet"))
             con.execute(f'copy (select * from main."{name}") to {target} (format parquet)')
     except BaseException:
@@ -225,11 +298,16 @@ def _remove_leftovers(published: Path) -> None:
 
 def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], record: PublicationRecord, *,
             audit: Callable[[Path], None] | None = None, parquet_dir: Path | None = None,
-            source_schema: str = "main", progress: Callable[[str], None] = lambda _msg: None) -> PublicationResult:
+            source_schema: str = "main", progress: Callable[[str], None] = lambda _msg: None,
+            rewrite_all: bool = False) -> PublicationResult:
     """Write the candidate next to ``published``, run ``audit(candidate)`` (raise PublishBlocked to stop; it may
     add to ``record.checks``), record the publication in it, then rename it into place. Any failure removes the
     candidate and leaves the previous publication as it was. One publisher at a time (a file lock), so two
-    overlapping runs cannot interleave their records or put an older publication back."""
+    overlapping runs cannot interleave their records or put an older publication back.
+
+    The candidate starts as a file copy of the previous publication, and only the marts whose fingerprint changed
+    are written again (a night that changes a few marts costs a file copy and those marts, not every table
+    re-encoded). ``rewrite_all`` (the full-refresh nights) writes a fresh file instead, which also compacts it."""
     started = dt.datetime.now()
     published = Path(published)
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -238,9 +316,15 @@ def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], 
         fcntl.flock(lock, fcntl.LOCK_EX)
         _remove_leftovers(published)
         try:
+            carried = published.exists() and not rewrite_all
+            if carried:
+                shutil.copyfile(published, candidate)
             con = _attached(warehouse, candidate)
             try:
-                counts = _copy_marts(con, tables, source_schema, progress)
+                _require_marts(con, tables, source_schema)
+                tonight = fingerprints(con, tables, source_schema)
+                previous = _previous_fingerprints(con) if carried else {}
+                counts, rewritten = _copy_marts(con, tables, source_schema, progress, tonight, previous)
                 con.execute("detach pub")  # checkpoints the candidate: no WAL file is left beside it
             finally:
                 con.close()
@@ -248,7 +332,7 @@ def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], 
                 audit(candidate)
             con = _attached(warehouse, candidate)
             try:
-                _write_record(con, published, record, tables, counts)
+                _write_record(con, None if carried else published, record, tables, counts, tonight)
                 con.execute("detach pub")
             finally:
                 con.close()
@@ -259,10 +343,10 @@ def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], 
             _remove_leftovers(published)
             raise
     # Parquet follows the publication it mirrors; a failure here leaves the DuckDB publication in place.
-    parquet = _write_parquet(published, [t.name for t in tables], parquet_dir, record.run_id) if parquet_dir \
-        else None
+    parquet = _write_parquet(published, [t.name for t in tables], parquet_dir, record.run_id,
+                             set(rewritten) if carried else None) if parquet_dir else None
     seconds = (dt.datetime.now() - started).total_seconds()
-    return PublicationResult(published, counts, seconds, parquet)
+    return PublicationResult(published, counts, seconds, parquet, tuple(rewritten))
 
 
 def latest_publication(published: Path) -> dict | None:

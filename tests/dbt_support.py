@@ -119,9 +119,10 @@ def query_file(path: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def assert_build_passed(result, models: set[str], min_unit_tests: int, min_tests: int,
-                        allow_warn: bool = True) -> dict[str, list[str]]:
+                        allow_warn: bool = True, manifest: dict | None = None) -> dict[str, list[str]]:
     """A module's share of the build: ``models`` all built, its unit tests passed, its data tests passed (or only
-    warned); returns the node names that ran by resource type."""
+    warned), and with ``manifest`` every data test attached to one of ``models`` among them; returns the node
+    names that ran by resource type."""
     assert result.success, result.exception
     statuses = statuses_by_type(result)
     ran: dict[str, list[str]] = {}
@@ -131,4 +132,8 @@ def assert_build_passed(result, models: set[str], min_unit_tests: int, min_tests
     assert set(statuses["unit_test"]) == {"pass"} and len(statuses["unit_test"]) >= min_unit_tests
     assert set(statuses["test"]) <= ({"pass", "warn"} if allow_warn else {"pass"})
     assert len(statuses["test"]) >= min_tests
+    if manifest is not None:
+        attached = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"
+                    and manifest["nodes"].get(n.get("attached_node") or "", {}).get("name") in models}
+        assert attached and attached <= set(ran["test"]), sorted(attached - set(ran["test"]))[:10]
     return ran

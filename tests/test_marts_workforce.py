@@ -51,7 +51,8 @@ def test_models_stay_portable():
 
 # ------------------------------------------------------------------------------------------- built warehouse
 def test_build_succeeds_with_data_and_unit_tests(warehouse):
-    assert_build_passed(warehouse["result"], set(_models(warehouse["manifest"])), min_unit_tests=3, min_tests=60)
+    assert_build_passed(warehouse["result"], set(_models(warehouse["manifest"])), min_unit_tests=3, min_tests=24,
+                      manifest=warehouse["manifest"])
 
 
 def test_monthly_headcount_reconciles(db):

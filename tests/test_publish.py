@@ -208,3 +208,45 @@ def test_parquet_per_mart_with_an_atomic_current_link(tmp_path):
     assert duckdb.execute(f"select count(*) from '{current / 'fct_scores.parquet'}'").fetchone()[0] == 7
     kept = [p for p in parquet.iterdir() if p.is_dir() and not p.is_symlink()]
     assert len(kept) == 3 and not [p for p in parquet.iterdir() if p.name.startswith(".")]
+
+
+def _tables(path: Path) -> dict[str, list]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'main' "
+                                           "order by 1").fetchall()]
+        return {n: sorted(con.execute(f'select * from main."{n}"').fetchall()) for n in names}
+    finally:
+        con.close()
+
+
+def test_a_publication_rewrites_only_the_marts_that_changed_and_equals_a_fresh_one(tmp_path):
+    """Unchanged marts are carried over from the previous file (and hard-linked in Parquet); changed data or
+    documentation rewrites a mart; a mart no longer published goes; the result equals a publication written
+    from scratch."""
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb", 10)
+    published, parquet = tmp_path / "published.duckdb", tmp_path / "parquet"
+    first = publish(warehouse, published, TABLES, PublicationRecord("run-1"), parquet_dir=parquet)
+    assert set(first.rewritten) == {"dim_team", "fct_scores"}
+    again = publish(warehouse, published, TABLES, PublicationRecord("run-2"), parquet_dir=parquet)
+    assert again.rewritten == ()
+    assert (parquet / "current" / "dim_team.parquet").stat().st_nlink == 2  # the same bytes in both folders
+
+    _warehouse(warehouse, 12)  # new scores; the teams are the same
+    changed = publish(warehouse, published, TABLES, PublicationRecord("run-3"), parquet_dir=parquet)
+    assert changed.rewritten == ("fct_scores",) and changed.row_counts == {"dim_team": 3, "fct_scores": 12}
+    redocumented = [TABLES[0], PublishedTable("fct_scores", "risk", "Scores.", {"score": "Risk, 0 to 1."})]
+    assert publish(warehouse, published, redocumented, PublicationRecord("run-4")).rewritten == ("fct_scores",)
+    assert publish(warehouse, published, redocumented[1:], PublicationRecord("run-5")).rewritten == ()
+
+    fresh = tmp_path / "fresh.duckdb"
+    publish(warehouse, fresh, redocumented[1:], PublicationRecord("run-5"), rewrite_all=True)
+    assert _tables(published) == _tables(fresh) and set(_tables(published)) == {"fct_scores"}
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.execute("select comment from duckdb_tables() where table_name = 'fct_scores'").fetchone()[0] \
+        == "Scores."
+    assert [r[0] for r in con.execute("select run_id from publication.runs order by published_at").fetchall()] \
+        == [f"run-{n}" for n in range(1, 6)]
+    con.close()
+    assert duckdb.connect().execute(
+        f"select count(*) from '{parquet / 'current' / 'fct_scores.parquet'}'").fetchone()[0] == 12

@@ -21,7 +21,7 @@ from dagster import (
     asset,
 )
 
-from operations.dbt_project import ensure_manifest
+from operations.dbt_project import ensure_manifest, full_refresh_requested
 from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
 from orchestration.resources import TRMResource
 from publication.gate import as_of_date, failed_blocking, model_versions, privacy_audit
@@ -112,7 +112,9 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
                                                  settings.min_group_size, findings, record, context.log.warning),
                              parquet_dir=settings.published.parent / "published_parquet"
                              if settings.publish_parquet else None,
-                             progress=context.log.debug)
+                             progress=context.log.debug,
+                             # a full-refresh night writes every mart again, into a fresh (compacted) file
+                             rewrite_all=full_refresh_requested(context.run.tags))
         except PublishBlocked as exc:
             raise Failure(description=f"not published: {exc}\n{settings.published} is unchanged.",
                           allow_retries=False) from exc
@@ -127,6 +129,7 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
             "checks_warned": sum(1 for c in checks if not c.passed),
             "model_versions": MetadataValue.json(record.model_versions),
             "seconds": round(result.seconds, 1),
+            "tables_rewritten": len(result.rewritten),
             "row_counts": MetadataValue.md("| table | rows |\n|---|---:|\n" + rows),
             "privacy_scan": MetadataValue.md(privacy.to_markdown()) if privacy else "not run",
             **({"parquet": MetadataValue.path(str(result.parquet_dir))} if result.parquet_dir else {}),
