@@ -9,8 +9,9 @@ ingestion_job = define_asset_job(
 )
 # Retraining is weekly; the nightly scores use the latest registered model (the first night trains one).
 ATTRITION_MODEL = AssetKey(["ml", "attrition_model"])
+NIGHTLY_JOB = "nightly"
 nightly_job = define_asset_job(
-    "nightly",
+    NIGHTLY_JOB,
     selection=AssetSelection.all() - AssetSelection.assets(ATTRITION_MODEL),
     description="The whole pipeline end to end (ingestion, staging, identity, marts, ML scoring, marts on the "
                 "scores), as the nightly schedule and `trm run` execute it.",

@@ -393,3 +393,43 @@ def test_every_feature_documented_and_rendered():
     assert {f.group for f in FEATURES.values()} == set(GROUPS) == set(fs.SQL_GROUPS) | set(fs.DAILY_GROUPS)
     no_action = {"employment_type", "job_family", "level", "direct_reports"}  # nothing HR can change
     assert {r.driver for r in drv.load_actions()} == set(drv.RENDER) - no_action
+
+
+def _feature_table(path: Path) -> pd.DataFrame:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        frame = con.execute("select * from ml.attrition_features order by snapshot_date, person_key").df()
+    finally:
+        con.close()
+    numbers = frame.select_dtypes("number").columns
+    frame[numbers] = frame[numbers].astype("float64").round(9)  # sums of doubles: the order threads add them in
+    return frame
+
+
+def test_a_nightly_feature_build_adds_snapshots_and_equals_a_full_build(warehouse):
+    """The nightly adds the snapshot dates not stored yet and the recent ones, drops yesterday's as-of day and
+    refreshes every label (horizons close, exits happen): the same table as a full build."""
+    from ml.attrition.warehouse import build_feature_table
+
+    earlier = _copy(warehouse, "features_mid_september")
+    _truncate(earlier, dt.date(2026, 9, 15))
+    build_feature_table(earlier, full=True)  # the table as a night in mid-September left it
+    nightly, full = _copy(warehouse, "features_nightly"), _copy(warehouse, "features_full")
+    con = duckdb.connect(str(nightly))
+    try:
+        con.execute(f"attach '{earlier}' as earlier (read_only)")
+        con.execute("create schema if not exists ml")
+        con.execute("create or replace table ml.attrition_features as select * from earlier.ml.attrition_features")
+        stored = {r[0] for r in con.execute("select distinct cast(snapshot_date as date) from ml.attrition_features")
+                  .fetchall()}
+    finally:
+        con.close()
+    assert dt.date(2026, 8, 31) in stored and max(stored) <= dt.date(2026, 9, 15)
+    written, info, skipped = build_feature_table(nightly, full=False)
+    assert skipped is None and len(written) > 0
+    assert min(info.snapshot_dates) > dt.date(2026, 8, 31)  # the older snapshots were kept, not rebuilt
+    build_feature_table(full, full=True)
+    expected, actual = _feature_table(full), _feature_table(nightly)
+    assert list(actual.columns) == list(expected.columns) and len(actual) == len(expected)
+    pd.testing.assert_frame_equal(actual.reset_index(drop=True), expected.reset_index(drop=True))
+    assert actual[LABEL].notna().sum() > 0

@@ -281,6 +281,20 @@ def history_start(con: duckdb.DuckDBPyConnection) -> dt.date:
     return start or _scalar(con, "select min(hire_date) from int_employments_derived")
 
 
+def snapshot_labels(con: duckdb.DuckDBPyConnection, snapshot_dates: list[dt.date], as_of: dt.date,
+                    horizon_months: int = 6) -> pd.DataFrame:
+    """(person_key, snapshot_date, label_status) of every snapshot row on ``snapshot_dates`` as of ``as_of``:
+    what changes in old snapshots as days pass (a horizon closes, an exit happens), while their features, taken
+    on or before the snapshot date, do not. Cheap: employments only, no feature group."""
+    try:
+        _prepare(con, sorted(set(snapshot_dates)), horizon_months)
+        con.execute(_label_sql(as_of))
+        return con.execute("select person_key, snapshot_date, label_status from _trm_label").df()
+    finally:
+        for table in _temp_tables(con):
+            con.execute(f"drop table if exists temp.{table}")
+
+
 # ----------------------------------------------------------------------------------------------- sources
 def _probe(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
     """None when the query returns a row, else why not (missing table or column, no rows)."""

@@ -17,7 +17,17 @@ import numpy as np
 import pandas as pd
 
 from ingestion.warehouse import ML_SCHEMA, fetch_one, opened, table_exists
-from ml.attrition.features import CONTEXT_COLUMNS, SnapshotInfo, build_snapshots, label_column, snapshot_info
+from ml.attrition.features import (
+    CONTEXT_COLUMNS,
+    SnapshotInfo,
+    build_snapshots,
+    default_as_of,
+    default_snapshot_dates,
+    history_start,
+    label_column,
+    snapshot_info,
+    snapshot_labels,
+)
 from ml.attrition.holdout import select_and_train
 from ml.attrition.registry import ModelRegistry, ModelVersion
 
@@ -65,22 +75,91 @@ def latest_snapshot(warehouse: Path) -> pd.DataFrame:
         warehouse, f"where snapshot_date = (select max(snapshot_date) from {ML_SCHEMA}.attrition_features)")
 
 
-def build_feature_table(warehouse: Path) -> tuple[pd.DataFrame, SnapshotInfo | None, str | None]:
-    """Write ml.attrition_features; returns (snapshots, their summary, why nothing was written or None)."""
+# Besides the snapshot dates not stored yet, a nightly build recomputes the latest ones (the last month end and the
+# as-of day), which late and corrected exports of the last weeks can still change. Older snapshots take their
+# features on or before their date, so only their labels move; the weekly retraining run and
+# `trm run --full-refresh` rebuild every snapshot from the marts.
+RECENT_SNAPSHOTS = 2
+
+
+def _stored_dates(con) -> set:
+    if not table_exists(con, ML_SCHEMA, "attrition_features"):
+        return set()
+    return {r[0] for r in con.execute(
+        f"select distinct cast(snapshot_date as date) from {ML_SCHEMA}.attrition_features").fetchall()}
+
+
+def _stored_columns(con) -> list[str]:
+    return [r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = "
+        "'attrition_features' order by ordinal_position", [ML_SCHEMA]).fetchall()]
+
+
+def _add_snapshots(con, horizon_months: int) -> pd.DataFrame | None:
+    """Write the new and recent snapshots into the stored table and refresh every stored label; returns the rows
+    written, or None when the table cannot be extended (its columns differ: a feature source appeared or went)."""
+    as_of = default_as_of(con)
+    dates = default_snapshot_dates(history_start(con), as_of)
+    recompute = sorted((set(dates) - _stored_dates(con)) | set(dates[-RECENT_SNAPSHOTS:]))
+    frame = build_snapshots(con, snapshot_dates=recompute, as_of=as_of, horizon_months=horizon_months)
+    if list(frame.columns) != _stored_columns(con):
+        return None
+    labels = snapshot_labels(con, dates, as_of, horizon_months)
+    table = f"{ML_SCHEMA}.attrition_features"
+    con.register("_features", frame)
+    con.register("_dates", pd.DataFrame({"snapshot_date": dates, "rebuilt": [d in recompute for d in dates]}))
+    con.register("_labels", labels)
+    try:
+        con.execute("begin")
+        # Snapshot days no longer in the plan go (yesterday's as-of day), the recomputed ones are replaced.
+        con.execute(f"""delete from {table} as f where not exists (
+            select 1 from _dates as d where d.snapshot_date = cast(f.snapshot_date as date) and not d.rebuilt)""")
+        con.execute(f"insert into {table} by name select * from _features")
+        con.execute(f"""update {table} as f
+            set {LABEL} = case l.label_status when 'voluntary_exit' then 1 when 'stayed' then 0 end
+            from _labels as l
+            where l.person_key = f.person_key and l.snapshot_date = cast(f.snapshot_date as date)""")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        for name in ("_features", "_dates", "_labels"):
+            con.unregister(name)
+    return frame
+
+
+def build_feature_table(warehouse: Path, full: bool = True) -> tuple[pd.DataFrame, SnapshotInfo | None, str | None]:
+    """Write ml.attrition_features; returns (the snapshots written, their summary, why nothing was written or
+    None). ``full=False`` (the nightly) adds the new and recent snapshot dates to the stored table and refreshes
+    the labels of the others, the same rows as a full build when no change is dated before the last month end."""
     with opened(warehouse) as con:
         con.execute(f"create schema if not exists {ML_SCHEMA}")
         try:
-            frame = build_snapshots(con, horizon_months=HORIZON_MONTHS)
+            added = None if full or not _stored_dates(con) else _add_snapshots(con, HORIZON_MONTHS)
+            frame = added if added is not None else build_snapshots(con, horizon_months=HORIZON_MONTHS)
         except ValueError as exc:  # no HRIS history: nothing to snapshot, and the scores say so
             con.execute(f"create or replace table {ML_SCHEMA}.attrition_features "
                         f"(person_key varchar, snapshot_date date, {LABEL} tinyint)")
             return pd.DataFrame(), None, str(exc)
-        con.register("_features", frame)
-        con.execute(f"create or replace table {ML_SCHEMA}.attrition_features as select * from _features")
-        con.unregister("_features")
+        if added is None:
+            con.register("_features", frame)
+            con.execute(f"create or replace table {ML_SCHEMA}.attrition_features as select * from _features")
+            con.unregister("_features")
     if frame.empty:
         return frame, None, "HRIS history shorter than 12 months"
     return frame, snapshot_info(frame), None
+
+
+def feature_table_summary(warehouse: Path) -> dict:
+    """Rows, labelled rows, voluntary-exit rate and snapshot dates of the stored table (in the database)."""
+    with opened(warehouse, read_only=True) as con:
+        rows, labelled, exits, first, last, dates = fetch_one(con, f"""
+            select count(*), count({LABEL}), coalesce(sum({LABEL}), 0), min(cast(snapshot_date as date)),
+                   max(cast(snapshot_date as date)), count(distinct snapshot_date)
+            from {ML_SCHEMA}.attrition_features""")
+    return {"rows": rows, "labelled_rows": labelled, "voluntary_exit_rate": exits / labelled if labelled else 0.0,
+            "snapshot_dates": f"{first} … {last} ({dates})"}
 
 
 def train_and_register(warehouse: Path, home: Path, log) -> tuple[ModelVersion, dict]:

@@ -24,16 +24,18 @@ from dagster import (
 )
 
 from ml.attrition.warehouse import (
-    LABEL,
     ML_SCHEMA,
     InsufficientHistory,
     build_feature_table,
     ensure_score_table,
+    feature_table_summary,
     measure_drift,
     score_latest,
     train_and_register,
 )
+from operations.dbt_project import full_refresh_requested
 from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
+from orchestration.jobs import NIGHTLY_JOB
 from orchestration.resources import TRMResource
 
 FEATURES_KEY = AssetKey([ML_SCHEMA, "attrition_features"])
@@ -65,22 +67,27 @@ def _markdown(frame: pd.DataFrame) -> str:
     ),
 )
 def attrition_features(context: AssetExecutionContext, trm: TRMResource) -> MaterializeResult:
-    frame, info, skipped = build_feature_table(Path(trm.warehouse))
+    # The nightly adds the new snapshots; the weekly retraining, a full refresh and a hand-started run rebuild all.
+    full = context.job_name != NIGHTLY_JOB or full_refresh_requested(context.run.tags)
+    frame, info, skipped = build_feature_table(Path(trm.warehouse), full=full)
     if skipped:
         context.log.warning(f"no attrition features: {skipped}")
         return MaterializeResult(metadata={"skipped": skipped, "dagster/row_count": 0})
-    labelled = frame[frame[LABEL].notna()]
-    context.log.info(f"{len(frame):,} snapshots over {len(info.snapshot_dates)} month ends; groups used "
-                     f"{info.groups_used}, skipped {list(info.groups_skipped)}")
+    stored = feature_table_summary(Path(trm.warehouse))
+    context.log.info(f"{'rebuilt' if full else 'added or refreshed'} {len(frame):,} snapshots on "
+                     f"{len(info.snapshot_dates)} date(s); groups used {info.groups_used}, skipped "
+                     f"{list(info.groups_skipped)}")
     return MaterializeResult(metadata={
-        "snapshot_rows": len(frame),
-        "snapshot_dates": f"{info.snapshot_dates[0]} … {info.snapshot_dates[-1]} ({len(info.snapshot_dates)})",
-        "labelled_rows": len(labelled),
-        "voluntary_exit_rate": float(labelled[LABEL].mean()) if len(labelled) else 0.0,
+        "build": "full" if full else "new and recent snapshot dates",
+        "snapshot_rows_written": len(frame),
+        "snapshot_rows": stored["rows"],
+        "snapshot_dates": stored["snapshot_dates"],
+        "labelled_rows": stored["labelled_rows"],
+        "voluntary_exit_rate": float(stored["voluntary_exit_rate"]),
         "feature_groups_used": MetadataValue.json(info.groups_used),
         "feature_groups_skipped": MetadataValue.json(info.groups_skipped),
         "features": len(info.feature_columns),
-        "dagster/row_count": len(frame),
+        "dagster/row_count": stored["rows"],
     })
 
 
