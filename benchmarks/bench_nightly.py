@@ -46,8 +46,9 @@ def step_group(step_key: str) -> str:
     return "other"
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants (kB), from /proc."""
+def _tree_rss_kb(root: int) -> tuple[int, int, str]:
+    """Resident memory of a process and all its descendants (kB), from /proc, with the largest single process
+    of the tree (kB, command line) so a peak can be attributed."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -62,17 +63,25 @@ def _tree_rss_kb(root: int) -> int:
             continue
         children.setdefault(parent, []).append(int(entry))
         rss[int(entry)] = kb
-    total, stack = 0, [root]
+    total, largest, largest_pid, stack = 0, 0, root, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        if rss.get(pid, 0) > largest:
+            largest, largest_pid = rss[pid], pid
         stack.extend(children.get(pid, []))
-    return total
+    try:
+        with open(f"/proc/{largest_pid}/cmdline", "rb") as fh:
+            command = fh.read().replace(b"\0", b" ").decode(errors="replace").strip()[:160]
+    except OSError:
+        command = "?"
+    return total, largest, command
 
 
-def run_night(home: Path, env: dict[str, str], args: list[str], log: Path) -> tuple[float, float, int]:
-    """`trm run` in a subprocess: (wall seconds, peak tree RSS in MB, exit code)."""
-    peak = [0]
+def run_night(home: Path, env: dict[str, str], args: list[str], log: Path) -> tuple[float, dict, int]:
+    """`trm run` in a subprocess: (wall seconds, the peak of the tree's RSS with when and in which process, exit
+    code)."""
+    peak = {"tree_kb": 0, "at": 0.0, "largest_kb": 0, "largest_command": ""}
     start = time.perf_counter()
     with log.open("w") as out:
         # This checkout's code (PYTHONPATH first), so a benchmark can run from a worktree of another commit.
@@ -82,18 +91,20 @@ def run_night(home: Path, env: dict[str, str], args: list[str], log: Path) -> tu
 
         def sample() -> None:
             while proc.poll() is None:
-                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                tree, largest, command = _tree_rss_kb(proc.pid)
+                if tree > peak["tree_kb"]:
+                    peak.update(tree_kb=tree, at=time.time(), largest_kb=largest, largest_command=command)
                 time.sleep(0.5)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         code = proc.wait()
         sampler.join()
-    return time.perf_counter() - start, peak[0] / 1024, code
+    return time.perf_counter() - start, peak, code
 
 
-def step_seconds(dagster_home: Path) -> dict[str, float]:
-    """Seconds per step group of the latest run in this Dagster home."""
+def step_seconds(dagster_home: Path, at: float | None = None) -> tuple[dict[str, float], list[str]]:
+    """Seconds per step group of the latest run in this Dagster home, and the steps running at time ``at``."""
     import warnings
 
     os.environ["DAGSTER_HOME"] = str(dagster_home)
@@ -103,21 +114,20 @@ def step_seconds(dagster_home: Path) -> dict[str, float]:
 
     with DagsterInstance.get() as instance:
         run = instance.get_runs(limit=1)[0]
-        started: dict[str, float] = {}
-        totals = dict.fromkeys(GROUPS, 0.0)
+        spans: dict[str, list[float]] = {}
         for event_type in (DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
             records = instance.get_event_records(EventRecordsFilter(event_type=event_type), limit=100_000)
             for record in records:
                 entry = record.event_log_entry
                 if entry.run_id != run.run_id or not entry.step_key:
                     continue
-                if event_type == DagsterEventType.STEP_START:
-                    started[entry.step_key] = entry.timestamp
-                else:
-                    started[entry.step_key] = entry.timestamp - started.get(entry.step_key, entry.timestamp)
-        for key, seconds in started.items():
-            totals[step_group(key)] += seconds
-    return {k: round(v, 1) for k, v in totals.items() if v}
+                span = spans.setdefault(entry.step_key, [entry.timestamp, entry.timestamp])
+                span[0 if event_type == DagsterEventType.STEP_START else 1] = entry.timestamp
+    totals = dict.fromkeys(GROUPS, 0.0)
+    for key, (begin, end) in spans.items():
+        totals[step_group(key)] += max(end - begin, 0.0)
+    running = sorted(key for key, (begin, end) in spans.items() if at is not None and begin <= at <= end)
+    return {k: round(v, 1) for k, v in totals.items() if v}, running
 
 
 def raw_rows(warehouse: Path) -> int:
@@ -208,16 +218,21 @@ def main() -> int:
         if code != 0:
             print(f"night {night} failed (exit {code}); see {work / f'night-{night}.log'}", file=sys.stderr)
             return 1
+        steps, at_peak = step_seconds(home / "dagster", peak["at"])
         entry = {"night": night, "day": day.isoformat() if day else None, "files_added": len(copied),
-                 "wall_s": round(wall, 1), "peak_rss_mb": round(peak), "steps": step_seconds(home / "dagster"),
+                 "wall_s": round(wall, 1), "peak_rss_mb": round(peak["tree_kb"] / 1024), "steps": steps,
+                 "peak": {"steps_running": at_peak, "largest_process_mb": round(peak["largest_kb"] / 1024),
+                          "largest_process": peak["largest_command"]},
                  "raw_rows": raw_rows(home / "warehouse.duckdb")}
         result["nights"].append(entry)
         print(f"{night:>5} {entry['day'] or 'history':>10} {entry['wall_s']:>8} {entry['peak_rss_mb']:>11} "
-              f"{entry['raw_rows']:>11,}  {entry['steps']}", flush=True)
+              f"{entry['raw_rows']:>11,}  {entry['steps']}\n      peak during {at_peak or '(start-up)'}: largest "
+              f"process {entry['peak']['largest_process_mb']} MB ({entry['peak']['largest_process'][:80]})",
+              flush=True)
     if args.full_refresh_check:
         wall, peak, code = run_night(home, env, ["--full-refresh"], work / "full-refresh.log")
-        result["full_refresh"] = {"wall_s": round(wall, 1), "peak_rss_mb": round(peak), "exit": code,
-                                  "steps": step_seconds(home / "dagster")}
+        result["full_refresh"] = {"wall_s": round(wall, 1), "peak_rss_mb": round(peak["tree_kb"] / 1024),
+                                  "exit": code, "steps": step_seconds(home / "dagster")[0]}
         print(f"full refresh: {result['full_refresh']}")
     result["raw_scan_s"] = round(raw_scan_seconds(home / "warehouse.duckdb"), 3)
     later = [n["wall_s"] for n in result["nights"][1:]]
