@@ -50,7 +50,7 @@ test: install
 
 ui: install
 	@$(BIN)/python -c "from operations.dagster_home import ensure_dagster_home; from pathlib import Path; ensure_dagster_home(Path('$(DAGSTER_HOME)'))"
-	$(BIN)/dagster dev -w workspace.yaml
+	umask 077 && $(BIN)/dagster dev -w workspace.yaml
 
 lint: install
 	$(BIN)/ruff check .

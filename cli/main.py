@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from operations.file_modes import owner_only_files
 from operations.settings import Settings
 
 
@@ -58,7 +59,8 @@ def _batches_options(p: argparse.ArgumentParser) -> None:
 def _sql_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("query")
     p.add_argument("--warehouse", action="store_true",
-                   help="query the working warehouse ($TRM_WAREHOUSE: raw, staging, restricted) instead")
+                   help="for engineers: query the working warehouse ($TRM_WAREHOUSE: raw, staging, restricted, "
+                        "identifiers included) with the engine unrestricted, instead of the sandboxed publication")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--max-rows", type=int, default=100, help="rows to print for table/json (default 100)")
 
@@ -172,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     # Importing a library's options costs its imports (scikit-learn...): only the command asked for is filled in.
     only = argv[0] if argv and argv[0] in {c.name for c in COMMANDS} else None
     args = build_parser(only).parse_args(argv)
+    owner_only_files()  # what trm writes (landing copies, warehouse, reports) is its owner's alone
     return args.handler(args)
 
 

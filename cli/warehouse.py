@@ -11,17 +11,22 @@ from operations.settings import Settings
 def sql(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
 
-    from ingestion.warehouse import connect
+    from ingestion.warehouse import connect, connect_sandboxed
 
-    # The publication by default: it is never locked by a run and holds only gated, pseudonymous marts.
+    # The publication by default: it is never locked by a run and holds only gated, pseudonymous marts, and the
+    # query runs sandboxed (it reads that file and nothing else). --warehouse is the engineers' door.
     path = settings.warehouse if args.warehouse else settings.published
     if not args.warehouse and not path.exists():
         print(f"error: nothing is published yet ({path} does not exist): the first nightly run publishes when "
               "its checks pass. To query the working warehouse instead: trm sql --warehouse "
               f"{settings.warehouse} \"...\"", file=sys.stderr)
         return 2
+    if args.warehouse:
+        print(f"note: --warehouse queries the working warehouse {path} with the engine unrestricted (raw, "
+              "staging and restricted layers, the file system): for engineers; analysts and BI read the "
+              "publication.", file=sys.stderr)
     try:
-        con = connect(path, read_only=True)
+        con = connect(path, read_only=True) if args.warehouse else connect_sandboxed(path)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -34,6 +39,11 @@ def sql(args: argparse.Namespace, settings: Settings) -> int:
         if relation is None:
             return 0
         frame = relation.limit(args.max_rows).df() if args.format != "csv" else relation.df()
+    except duckdb.PermissionException as exc:
+        print(f"error: not allowed on the publication: {exc}. `trm sql` reads the published tables only (no "
+              "files, other databases, extensions or settings); an engineer who needs the working warehouse "
+              "uses `trm sql --warehouse`.", file=sys.stderr)
+        return 1
     except duckdb.Error as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -108,6 +108,31 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+# What a sandboxed reader may not do: touch any file but the one it opened (read_csv, read_text, glob, COPY TO,
+# EXPORT, ATTACH of another database), install or load extensions, or change a setting afterwards.
+SANDBOX_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+}
+
+
+def connect_sandboxed(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to ``path`` that can read this database and nothing else on the machine.
+
+    For queries written by people (`trm sql` on the publication): DuckDB's own sandbox (external access off, then
+    the configuration locked), not a filter on the SQL text, which a creative query gets around. DuckDB still
+    spills to ``<path>.tmp`` under the memory limit (its own temporary files, not reachable from SQL)."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"{path} does not exist yet; run `trm run` first")
+    config = {name: value for name, value in _ENGINE_CONFIG.items() if name != "temp_directory"}
+    con = duckdb.connect(str(path), read_only=True, config={**config, **SANDBOX_CONFIG})
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("set lock_configuration = true")
+    return con
+
+
 @contextmanager
 def opened(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse at ``path`` for the length of a ``with`` block (closed even on error)."""

@@ -63,6 +63,10 @@ class Settings:
     # The nightly is incremental; on this ISO weekday (1 Monday .. 7 Sunday; 0 never) the scheduled run rebuilds
     # every incremental model from raw, so a change dated before the models' lookback is in within a week.
     full_refresh_weekday: int = 7
+    # Files TRM writes are owner-only (operations/file_modes.py). Name a Unix group here to let its members (a BI
+    # service account, the HR reporting host) read the publication: published.duckdb and its Parquet folder get
+    # that group, read-only; the warehouse, the PII key, landing and Dagster's storage stay owner-only.
+    publication_group: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -164,6 +168,7 @@ ENVIRONMENT = {
     "memory_limit": "TRM_MEMORY_LIMIT",
     "threads": "TRM_THREADS",
     "full_refresh_weekday": "TRM_FULL_REFRESH_WEEKDAY",
+    "publication_group": "TRM_PUBLICATION_GROUP",
 }
 # Settings that may hold a credential (a webhook URL carries its access token): never serialised. The failure
 # sensor, their only reader, gets the Settings object itself.
@@ -190,6 +195,15 @@ def _parse(field_name: str, variable: str, raw: str) -> object:
             raise ValueError(f"{variable}={raw!r}: expected a size such as 4GB, 512MB or 2GiB, or a share of RAM "
                              "such as 50%")
         return raw.replace(" ", "")
+    if field_name == "publication_group":
+        import grp
+
+        try:
+            grp.getgrnam(raw)
+        except KeyError:
+            raise ValueError(f"{variable}={raw!r}: no such group on this machine (`getent group` lists them; "
+                             "create it with groupadd, or leave the variable unset)") from None
+        return raw
     if kind in ("int", "int | None"):
         minimum = 0 if field_name in _ZERO_ALLOWED else 1
         try:

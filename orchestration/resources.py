@@ -12,6 +12,7 @@ from dagster import ConfigurableResource, InitResourceContext
 from ingestion.contracts import EntityContract, load_contracts
 from ingestion.mapping import Mapping, load_mapping
 from ingestion.warehouse import configure_engine, connect
+from operations.file_modes import secure_home
 from operations.run_lock import run_lock
 from operations.settings import Settings
 
@@ -52,6 +53,9 @@ class TRMResource(ConfigurableResource):
         log = context.log.info if context.log else None
         with run_lock(Path(self.home), run.run_id if run else "unknown", run.job_name if run else "unknown",
                       wait_seconds=self.settings.run_lock_wait_seconds, log=log):
+            closed = secure_home(self.settings)  # owner-only files (TRM_PUBLICATION_GROUP may read the publication)
+            if closed and log:
+                log(f"made {closed} file(s) under TRM_HOME owner-only (they were readable by other accounts)")
             yield self
 
     @cached_property

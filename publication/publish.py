@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.warehouse import connect, sql_literal
+from operations.file_modes import share_with_group
 
 PUBLICATION_SCHEMA = "publication"
 # Marts are built in the target schema; `restricted` holds direct identifiers and is never published.
@@ -243,7 +244,7 @@ def _fsync(path: Path) -> None:
 
 
 def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_id: str,
-                   rewritten: set[str] | None = None) -> Path:
+                   rewritten: set[str] | None = None, share_with: str | None = None) -> Path:
     """Parquet per mart in ``parquet_root/<time>-<run>/``, then ``current`` (a symlink) swapped atomically.
     Tables not in ``rewritten`` (None: all are) are hard links to the current folder's files when it has them:
     the same bytes, no copy, and each folder stays whole on its own when older ones are removed."""
@@ -271,6 +272,8 @@ def _write_parquet(source: Path, tables: Sequence[str], parquet_root: Path, run_
         raise
     finally:
         con.close()
+    if share_with:
+        share_with_group(parquet_root, share_with)
     final = parquet_root / stamp
     staging.rename(final)
     link = parquet_root / f".current.{run_id[:8]}"
@@ -299,7 +302,7 @@ def _remove_leftovers(published: Path) -> None:
 def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], record: PublicationRecord, *,
             audit: Callable[[Path], None] | None = None, parquet_dir: Path | None = None,
             source_schema: str = "main", progress: Callable[[str], None] = lambda _msg: None,
-            rewrite_all: bool = False) -> PublicationResult:
+            rewrite_all: bool = False, share_with: str | None = None) -> PublicationResult:
     """Write the candidate next to ``published``, run ``audit(candidate)`` (raise PublishBlocked to stop; it may
     add to ``record.checks``), record the publication in it, then rename it into place. Any failure removes the
     candidate and leaves the previous publication as it was. One publisher at a time (a file lock), so two
@@ -307,7 +310,9 @@ def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], 
 
     The candidate starts as a file copy of the previous publication, and only the marts whose fingerprint changed
     are written again (a night that changes a few marts costs a file copy and those marts, not every table
-    re-encoded). ``rewrite_all`` (the full-refresh nights) writes a fresh file instead, which also compacts it."""
+    re-encoded). ``rewrite_all`` (the full-refresh nights) writes a fresh file instead, which also compacts it.
+    ``share_with``: a Unix group given read access before the rename (TRM_PUBLICATION_GROUP), so its readers never
+    meet an owner-only publication."""
     started = dt.datetime.now()
     published = Path(published)
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -336,6 +341,8 @@ def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], 
                 con.execute("detach pub")
             finally:
                 con.close()
+            if share_with:
+                share_with_group(candidate, share_with)
             _fsync(candidate)
             os.replace(candidate, published)
             _fsync(published.parent)
@@ -344,7 +351,7 @@ def publish(warehouse: Path, published: Path, tables: Sequence[PublishedTable], 
             raise
     # Parquet follows the publication it mirrors; a failure here leaves the DuckDB publication in place.
     parquet = _write_parquet(published, [t.name for t in tables], parquet_dir, record.run_id,
-                             set(rewritten) if carried else None) if parquet_dir else None
+                             set(rewritten) if carried else None, share_with) if parquet_dir else None
     seconds = (dt.datetime.now() - started).total_seconds()
     return PublicationResult(published, counts, seconds, parquet, tuple(rewritten))
 

@@ -189,6 +189,20 @@ def test_the_nightly_completes_under_a_small_memory_limit(nightly_run):
     assert settings.dbt_environment()["TRM_MEMORY_LIMIT"] == TEST_MEMORY_LIMIT
 
 
+def test_what_the_nightly_writes_is_readable_by_its_owner_only(nightly_run):
+    """The warehouse, the publication, the PII key, models, logs and Dagster's storage: no group or other access
+    (a local account could grep names and phones out of a 0644 warehouse). The landing folder is the test's."""
+    import stat
+
+    settings, _ = nightly_run
+    written = [p for p in settings.home.rglob("*") if not p.is_relative_to(settings.landing) and not p.is_symlink()]
+    assert {settings.warehouse, settings.published, settings.home / ".pii_key"} <= set(written)
+    assert any(p.is_relative_to(settings.dagster_home) for p in written) or not settings.dagster_home.exists()
+    readable = [f"{p.relative_to(settings.home)} {stat.filemode(p.stat().st_mode)}" for p in [settings.home, *written]
+                if p.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO)]
+    assert readable == []
+
+
 def test_memory_and_threads_reach_every_duckdb_connection(tmp_path, monkeypatch):
     from ingestion.warehouse import configure_engine, connect
 

@@ -155,13 +155,15 @@ def test_bi_tables_are_the_marts_and_never_restricted_or_staging():
 
 
 def test_sqlalchemy_reads_the_publication_read_only(tmp_path):
-    """How Superset, Metabase-style tools and pandas connect: duckdb_engine with read_only."""
+    """How Superset, Metabase-style tools and pandas connect (docs/publishing.md): duckdb_engine, read-only and
+    sandboxed (the BI tool's SQL reads the published tables and no file)."""
     import pandas as pd
     from sqlalchemy import create_engine, inspect, text
 
     published = tmp_path / "published.duckdb"
     publish(_warehouse(tmp_path / "warehouse.duckdb", 10), published, TABLES, PublicationRecord("run-1"))
-    engine = create_engine(f"duckdb:///{published}", connect_args={"read_only": True})
+    sandbox = {"enable_external_access": False, "lock_configuration": True}
+    engine = create_engine(f"duckdb:///{published}", connect_args={"read_only": True, "config": sandbox})
     with engine.connect() as connection:
         assert connection.execute(text("select count(*) from fct_scores")).scalar() == 10
         assert {"dim_team", "fct_scores"} <= set(inspect(connection).get_table_names())
@@ -169,6 +171,8 @@ def test_sqlalchemy_reads_the_publication_read_only(tmp_path):
         with pytest.raises(Exception, match="read-only"):
             connection.execute(text("create table x as select 1"))
     assert frame["run_id"].tolist() == ["run-1"]
+    with engine.connect() as connection, pytest.raises(Exception, match="disabled by configuration"):
+        connection.execute(text(f"select * from read_text('{tmp_path / 'warehouse.duckdb'}')"))
     engine.dispose()
 
 
@@ -184,6 +188,47 @@ def test_trm_sql_reads_the_publication_and_the_warehouse_on_request(tmp_path, mo
     capsys.readouterr()
     assert trm(["sql", "--warehouse", "--format", "csv", "select count(*) as n from restricted.names"]) == 0
     assert capsys.readouterr().out.splitlines() == ["n", "1"]
+
+
+ESCAPES = {  # what an analyst's query on the publication must not do, and the file it would touch or write
+    "read a file": "select * from read_csv('/etc/passwd')",
+    "read the PII key": "select content from read_text('{home}/.pii_key')",
+    "glob the home": "select * from glob('{home}/*')",
+    "attach the warehouse": "attach '{home}/warehouse.duckdb' as w (read_only)",
+    "scan a landing file by path": "select * from '{home}/landing/hris/employees.csv'",
+    "write a landing file": "copy (select 'x' as employee_id) to '{home}/landing/hris/employees_injected.csv'",
+    "export the database": "export database '{home}/landing/exported'",
+    "install an extension": "install httpfs",
+    "load an extension": "load httpfs",
+    "reopen the sandbox": "set enable_external_access = true",
+    "raise the memory limit": "set memory_limit = '100GB'",
+}
+
+
+@pytest.mark.parametrize("query", ESCAPES.values(), ids=ESCAPES.keys())
+def test_trm_sql_on_the_publication_reads_that_file_and_nothing_else(tmp_path, monkeypatch, capsys, query):
+    monkeypatch.setenv("TRM_HOME", str(tmp_path))
+    (tmp_path / ".pii_key").write_text("SECRET-KEY-0123456789")
+    (tmp_path / "landing" / "hris").mkdir(parents=True)
+    (tmp_path / "landing" / "hris" / "employees.csv").write_text("employee_id,full_name\nE1,root: Wang Fang\n")
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb", 10)
+    publish(warehouse, tmp_path / "published.duckdb", TABLES[:1], PublicationRecord("run-1"))
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert trm(["sql", "--format", "csv", query.format(home=tmp_path)]) == 1
+    out = capsys.readouterr()
+    assert "error:" in out.err and "SECRET-KEY" not in out.out + out.err and "root:" not in out.out
+    assert "Parser Error" not in out.err  # refused by the sandbox, not by a typo in the test
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written
+    assert trm(["sql", "--format", "csv", "select count(*) as n from dim_team"]) == 0  # the marts still read
+    assert capsys.readouterr().out.splitlines() == ["n", "3"]
+
+
+def test_trm_sql_warehouse_is_the_engineers_door_and_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TRM_HOME", str(tmp_path))
+    _warehouse(tmp_path / "warehouse.duckdb", 10)
+    assert trm(["sql", "--warehouse", "--format", "csv", "select count(*) as n from restricted.names"]) == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines() == ["n", "1"] and "for engineers" in out.err
 
 
 def test_withheld_columns_stay_in_the_warehouse(tmp_path):

@@ -114,7 +114,8 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
                              if settings.publish_parquet else None,
                              progress=context.log.debug,
                              # a full-refresh night writes every mart again, into a fresh (compacted) file
-                             rewrite_all=full_refresh_requested(context.run.tags))
+                             rewrite_all=full_refresh_requested(context.run.tags),
+                             share_with=settings.publication_group)
         except PublishBlocked as exc:
             raise Failure(description=f"not published: {exc}\n{settings.published} is unchanged.",
                           allow_retries=False) from exc
