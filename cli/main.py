@@ -134,6 +134,18 @@ def _attrition(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _audit_options(p: argparse.ArgumentParser) -> None:
+    from cli.audit import add_arguments
+
+    add_arguments(p)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from cli.audit import audit
+
+    return audit(args, _engine_configured(Settings.from_env()))
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -148,6 +160,7 @@ COMMANDS = [
     Command("batches", "list loaded batches and the checks they fail; reject a bad one, or accept one a blocking "
                        "check flags wrongly", _batches_options, _batches),
     Command("sql", "run a read-only SQL query against the publication (published.duckdb)", _sql_options, _sql),
+    Command("audit", "the hash-chained audit log: trm audit show | trm audit verify", _audit_options, _audit),
     Command("resolve", "resolve any person CSV to stable person keys: trm resolve IN.csv OUT.csv",
             _resolve_options, _resolve),
     Command("sentiment", "score any CSV's text column: trm sentiment IN.csv OUT.csv --text-column text",

@@ -91,6 +91,7 @@ def _batches(args: argparse.Namespace, settings: Settings) -> int:
     from expectations.batches import OverrideError, accept_batch
     from ingestion.batches import BatchError, list_batches, reject_batch
     from ingestion.warehouse import connect
+    from operations.audit_log import audit_recorder
 
     writes = args.reject is not None or args.accept is not None
     try:
@@ -107,12 +108,14 @@ def _batches(args: argparse.Namespace, settings: Settings) -> int:
                 print(list_batches(con, args.entity, args.limit).to_string(index=False))
             return 0
         if args.accept is not None:
-            entity = accept_batch(con, args.accept, args.check, args.reason or "")
+            entity = accept_batch(con, args.accept, args.check, args.reason or "",
+                                  log_event=audit_recorder(settings.pii_key(), "batch_accepted"))
             print(f"Accepted {args.accept} ({entity}) for check {args.check}; recorded in audit.batch_overrides. "
                   "The next run reports that check as a warning for this batch and publishes if nothing else "
                   "blocks.")
             return 0
-        rejection = reject_batch(con, args.reject, args.reason or "")
+        rejection = reject_batch(con, args.reject, args.reason or "",
+                                 log_event=audit_recorder(settings.pii_key(), "batch_rejected"))
     except (BatchError, OverrideError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

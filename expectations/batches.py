@@ -143,8 +143,10 @@ def remember_blocked_batches(con: duckdb.DuckDBPyConnection, suite: Suite, resul
 
 
 def accept_batch(con: duckdb.DuckDBPyConnection, batch_id: str, check_name: str, reason: str,
-                 accepted_by: str | None = None) -> str:
-    """Record that ``check_name`` may fail for ``batch_id`` (an engineer's decision); returns the entity."""
+                 accepted_by: str | None = None,
+                 log_event: Callable[[duckdb.DuckDBPyConnection, dict[str, object]], None] | None = None) -> str:
+    """Record that ``check_name`` may fail for ``batch_id`` (an engineer's decision); returns the entity.
+    ``log_event`` is called inside the same transaction with the decision (ids, no reason): the audit log entry."""
     if not reason.strip():
         raise OverrideError("say why the batch is accepted (--reason): it is recorded with the override")
     row = _rows(con, "select entity from raw.ingestion_files where batch_id = ? and status = 'loaded' limit 1",
@@ -160,7 +162,15 @@ def accept_batch(con: duckdb.DuckDBPyConnection, batch_id: str, check_name: str,
         raise OverrideError(f"{check_name!r} is not a blocking check of raw.{entity}; one of: {', '.join(known)}")
     for statement in OVERRIDES_DDL:
         con.execute(statement)
-    con.execute(f"delete from {OVERRIDES} where batch_id = ? and check_name = ?", [batch_id, check_name])
-    con.execute(f"insert into {OVERRIDES} values (?, ?, ?, ?, ?, now())",
-                [batch_id, entity, check_name, reason.strip(), accepted_by or getpass.getuser()])
+    con.execute("begin")
+    try:
+        con.execute(f"delete from {OVERRIDES} where batch_id = ? and check_name = ?", [batch_id, check_name])
+        con.execute(f"insert into {OVERRIDES} values (?, ?, ?, ?, ?, now())",
+                    [batch_id, entity, check_name, reason.strip(), accepted_by or getpass.getuser()])
+        if log_event is not None:
+            log_event(con, {"batch_id": batch_id, "entity": entity, "check": check_name})
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
     return entity

@@ -9,6 +9,7 @@ staging falls back to the previous version of each key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -48,8 +49,11 @@ def list_batches(con: duckdb.DuckDBPyConnection, entity: str | None = None, limi
         [*params, limit]).df()
 
 
-def reject_batch(con: duckdb.DuckDBPyConnection, batch_id: str, reason: str) -> Rejection:
-    """Move a loaded batch's rows to quarantine with ``reason``, in one transaction."""
+def reject_batch(con: duckdb.DuckDBPyConnection, batch_id: str, reason: str,
+                 log_event: Callable[[duckdb.DuckDBPyConnection, dict[str, object]], None] | None = None) -> Rejection:
+    """Move a loaded batch's rows to quarantine with ``reason``, in one transaction. ``log_event`` is called inside
+    that transaction with what was done (ids and counts; the reason stays in the ledger): the caller's audit log
+    entry, which commits with the rejection or not at all."""
     if not reason.strip():
         raise BatchError("say why the batch is rejected (--reason): it is stored with every quarantined row")
     # A copy of the file under another name has a 'duplicate' row with the same batch id: the load counts.
@@ -86,6 +90,8 @@ def reject_batch(con: duckdb.DuckDBPyConnection, batch_id: str, reason: str) -> 
                         set status = 'rejected', rows_quarantined = rows_quarantined + ?, rows_loaded = 0, error = ?
                         where batch_id = ? and status = 'loaded'""",
                     [moved, f"rejected by an operator: {reason.strip()}", batch_id])
+        if log_event is not None:
+            log_event(con, {"batch_id": batch_id, "entity": entity, "source_file": source_file, "rows_moved": moved})
         con.execute("commit")
     except Exception:
         con.execute("rollback")

@@ -12,6 +12,7 @@ from dagster import ConfigurableResource, InitResourceContext
 from ingestion.contracts import EntityContract, load_contracts
 from ingestion.mapping import Mapping, load_mapping
 from ingestion.warehouse import configure_engine, connect
+from operations.audit_log import append_event, audit_key, head
 from operations.file_modes import secure_home
 from operations.run_lock import run_lock
 from operations.settings import Settings
@@ -56,7 +57,18 @@ class TRMResource(ConfigurableResource):
             closed = secure_home(self.settings)  # owner-only files (TRM_PUBLICATION_GROUP may read the publication)
             if closed and log:
                 log(f"made {closed} file(s) under TRM_HOME owner-only (they were readable by other accounts)")
+            self.audit("run_started", {"job": run.job_name if run else None, "files_made_owner_only": closed},
+                       run.run_id if run else None)
             yield self
+
+    def audit(self, kind: str, detail: dict[str, object], run_id: str | None) -> int:
+        """Append an event to the warehouse's audit log (operations/audit_log.py; never identifiers in detail)."""
+        with self.connect() as con:
+            return append_event(con, audit_key(self.settings.pii_key()), kind, detail, run_id)
+
+    def audit_head(self) -> str | None:
+        with self.connect(read_only=True) as con:
+            return head(con)
 
     @cached_property
     def contracts(self) -> dict[str, EntityContract]:

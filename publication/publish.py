@@ -42,8 +42,9 @@ def publication_ddl(catalog: str) -> list[str]:
         f"""create table if not exists {schema}.tables (
             run_id varchar not null, table_name varchar not null, area varchar, row_count bigint,
             column_count integer, description varchar, fingerprint varchar)""",
-        # Publications written before fingerprints existed gain the column when they are carried over.
+        # Publications written before fingerprints (audit heads) existed gain the column when carried over.
         f"alter table {schema}.tables add column if not exists fingerprint varchar",
+        f"alter table {schema}.runs add column if not exists audit_head varchar",
         f"""create table if not exists {schema}.checks (
             run_id varchar not null, target varchar, check_name varchar not null, severity varchar,
             passed boolean, detail varchar)""",
@@ -82,6 +83,9 @@ class PublicationRecord:
     checks: list[CheckRecord] = field(default_factory=list)
     model_versions: dict[str, str] = field(default_factory=dict)
     published_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    # The head of the warehouse's audit log when this publication was made (operations/audit_log.py): a second
+    # copy of the chain's end, so events cut off the log show in `trm audit verify`.
+    audit_head: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,10 +222,13 @@ def _write_record(con: duckdb.DuckDBPyConnection, previous: Path | None, record:
             con.execute("detach prev")
     failed = sum(1 for c in record.checks if not c.passed and c.severity == "ERROR")
     warned = sum(1 for c in record.checks if not c.passed and c.severity != "ERROR")
-    con.execute(f"insert into pub.{PUBLICATION_SCHEMA}.runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    con.execute(f"""insert into pub.{PUBLICATION_SCHEMA}.runs by name
+                    select ? as run_id, ? as published_at, ? as as_of_date, ? as tables, ? as total_rows,
+                           ? as checks_passed, ? as checks_warned, ? as checks_failed, ? as model_versions,
+                           ? as source_warehouse, ? as audit_head""", [
         record.run_id, record.published_at, record.as_of_date, len(counts), sum(counts.values()),
         len(record.checks) - failed - warned, warned, failed, json.dumps(record.model_versions, sort_keys=True),
-        None])
+        None, record.audit_head])
     con.executemany(f"insert into pub.{PUBLICATION_SCHEMA}.tables by name select ? as run_id, ? as table_name, "
                     "? as area, ? as row_count, ? as description, ? as fingerprint", [
                         [record.run_id, t.name, t.area, counts[t.name], t.description, tonight[t.name]]

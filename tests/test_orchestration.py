@@ -189,6 +189,40 @@ def test_the_nightly_completes_under_a_small_memory_limit(nightly_run):
     assert settings.dbt_environment()["TRM_MEMORY_LIMIT"] == TEST_MEMORY_LIMIT
 
 
+# Names, emails and phones of the hand-written landing folder (conftest), the quarantined rows' included.
+LANDING_IDENTIFIERS = ("张伟", "李娜", "王芳", "赵磊", "陈静", "zhang.wei@corp.cn", "li.na@corp.cn", "wang.fang@corp.cn",
+                       "13800138000", "1390000", "Amy Tan", "amy.tan@corp.com", "8123 4567", "81234567")
+
+
+def test_no_identifier_reaches_dagster_metadata_or_logs(nightly_run):
+    """Every event of the nightly (asset metadata, check results, logs, failures) is stored under DAGSTER_HOME and
+    shown to every UI user: none may carry a name, an email or a phone (raw assets show a column profile)."""
+    import json
+
+    from dagster._serdes import serialize_value
+
+    _, result = nightly_run
+    events = json.dumps([json.loads(serialize_value(e)) for e in result.all_events], ensure_ascii=False)
+    assert "loaded_columns" in events  # the profile that replaced sample rows
+    assert [i for i in LANDING_IDENTIFIERS if i in events] == []
+
+
+def test_the_nightly_is_on_the_audit_log_and_its_publication_anchors_the_chain(nightly_run):
+    from operations.audit_log import audit_key, verify
+
+    settings, _ = nightly_run
+    with duckdb.connect(str(settings.published), read_only=True) as pub:
+        anchors = [r[0] for r in pub.execute("select audit_head from publication.runs").fetchall()]
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        kinds = [r[0] for r in con.execute("select kind from audit.events order by seq").fetchall()]
+        details = " ".join(r[0] for r in con.execute("select detail from audit.events").fetchall())
+        result = verify(con, audit_key(settings.pii_key()), anchors)
+    assert kinds[0] == "run_started" and kinds[-1] == "published"
+    assert anchors and anchors[-1].startswith(f"{len(kinds) - 1}:")  # the head before its own event
+    assert result.ok, result.problem
+    assert [i for i in LANDING_IDENTIFIERS if i in details] == []
+
+
 def test_what_the_nightly_writes_is_readable_by_its_owner_only(nightly_run):
     """The warehouse, the publication, the PII key, models, logs and Dagster's storage: no group or other access
     (a local account could grep names and phones out of a 0644 warehouse). The landing folder is the test's."""

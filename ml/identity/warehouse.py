@@ -16,6 +16,7 @@ from ingestion.warehouse import table_exists
 from ml.identity.config import ResolverConfig
 from ml.identity.overrides import load_overrides
 from ml.identity.resolve import ResolutionResult, resolve
+from operations.audit_log import append_event
 
 IDENTITY_SCHEMA = "identity"
 # Source of each person record: staging view, its id column, and the columns the resolver compares.
@@ -49,7 +50,7 @@ def known_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.DataFrame,
-           changes: pd.DataFrame, run_id: str) -> None:
+           changes: pd.DataFrame, run_id: str, audit_key: bytes | None = None) -> None:
     con.execute(f"create schema if not exists {IDENTITY_SCHEMA}")
     con.execute("begin")
     try:
@@ -66,14 +67,18 @@ def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.Da
                             [run_id])
             con.execute(f"insert into {IDENTITY_SCHEMA}.key_changes by name "
                         "select *, current_timestamp as changed_at, ? as run_id from _changes", [run_id])
+            if audit_key is not None:  # counts only: which keys changed is in identity.key_changes
+                append_event(con, audit_key, "identity_keys_changed",
+                             {"records": len(crosswalk), "persons": int(crosswalk["person_key"].nunique()),
+                              **{str(k): int(v) for k, v in changes["change"].value_counts().items()}}, run_id)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
 
 
-def resolve_people(con: duckdb.DuckDBPyConnection, overrides_path: Path | None,
-                   run_id: str) -> tuple[pd.DataFrame, ResolutionResult, pd.DataFrame | None]:
+def resolve_people(con: duckdb.DuckDBPyConnection, overrides_path: Path | None, run_id: str,
+                   audit_key: bytes | None = None) -> tuple[pd.DataFrame, ResolutionResult, pd.DataFrame | None]:
     """Resolve the staged person records and write the identity tables; returns (crosswalk, result, previous).
 
     Keys of the previous crosswalk carry over; steward overrides at ``overrides_path`` (if it exists) win.
@@ -87,5 +92,5 @@ def resolve_people(con: duckdb.DuckDBPyConnection, overrides_path: Path | None,
     crosswalk = records[["record_id", "record_source", "source_record_id"]].merge(
         result.crosswalk, on="record_id", how="left", validate="one_to_one")
     _write(con, crosswalk, result.pairs[["record_id_a", "record_id_b", "match_probability", "match_weight"]],
-           result.key_changes, run_id)
+           result.key_changes, run_id, audit_key)
     return crosswalk, result, previous

@@ -8,6 +8,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from ml.identity.warehouse import IDENTITY_SCHEMA, PERSON_SOURCES, resolve_people
+from operations.audit_log import audit_key
 from orchestration.assets.ingestion import OWNER
 from orchestration.resources import TRMResource
 
@@ -28,7 +29,7 @@ from orchestration.resources import TRMResource
 def person_crosswalk(context: AssetExecutionContext, trm: TRMResource) -> MaterializeResult:
     with trm.connect() as con:
         crosswalk, result, previous = resolve_people(con, Path(trm.home) / "identity_overrides.csv",
-                                                     context.run.run_id)
+                                                     context.run.run_id, audit_key(trm.settings.pii_key()))
     per_source = crosswalk.groupby("record_source")["record_id"].count().to_dict()
     kept = 0 if previous is None else int(
         crosswalk.merge(previous, on="record_id", suffixes=("", "_prev"))

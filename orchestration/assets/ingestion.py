@@ -18,7 +18,7 @@ from dagster import (
 )
 
 from ingestion.contracts import EntityContract
-from ingestion.load_reports import EntityReport
+from ingestion.load_reports import EntityReport, batch_profile
 from ingestion.loader import load_entity
 from ingestion.warehouse import RAW_SCHEMA, fetch_one
 from orchestration.resources import TRMResource
@@ -47,6 +47,12 @@ def _files_table(report: EntityReport) -> str:
     return "\n".join(lines)
 
 
+def _profile_table(profile: list[dict[str, object]]) -> str:
+    lines = ["| column | type | rows | filled | distinct (approx.) |", "|---|---|---:|---:|---:|"]
+    lines += [f"| {c['column']} | {c['type']} | {c['rows']} | {c['filled']} | {c['distinct_approx']} |" for c in profile]
+    return "\n".join(lines)
+
+
 def _build_asset(contract: EntityContract) -> AssetsDefinition:
     columns = ", ".join(f"`{c.name}` ({c.type}{', required' if c.required else ''})" for c in contract.columns)
 
@@ -65,9 +71,7 @@ def _build_asset(contract: EntityContract) -> AssetsDefinition:
             report = load_entity(con, contract, trm.column_mapping, trm.settings.landing,
                                  trm.settings.pii_key(), context.run_id, context.log.info,
                                  max_field_chars=trm.settings.max_field_chars)
-            preview = con.execute(
-                f"select * exclude (_row_hash) from {RAW_SCHEMA}.{contract.name} order by _loaded_at desc limit 5"
-            ).df()
+            profile = batch_profile(con, f"{RAW_SCHEMA}.{contract.name}", contract.name, context.run_id)
         metadata = {
             "rows_read": report.total("rows_read"),
             "rows_loaded": report.total("rows_loaded"),
@@ -78,7 +82,9 @@ def _build_asset(contract: EntityContract) -> AssetsDefinition:
             "files_failed": report.count("failed"),
             "dagster/row_count": report.table_rows,
             "files": MetadataValue.md(_files_table(report)) if report.files else MetadataValue.text("no files"),
-            "preview": MetadataValue.md(preview.astype(str).to_markdown(index=False)) if len(preview) else "empty",
+            # a profile of tonight's rows, never sample rows (identifiers stay out of Dagster's storage)
+            "loaded_columns": MetadataValue.md(_profile_table(profile)) if profile and profile[0]["rows"]
+            else "nothing loaded by this run",
         }
         if not report.files:
             context.log.warning(f"no landing files match {contract.name}; see the mapping file")

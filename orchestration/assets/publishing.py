@@ -105,7 +105,8 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
                           allow_retries=False)
         findings: dict = {}
         record = PublicationRecord(run_id=context.run.run_id, as_of_date=as_of_date(settings.warehouse),
-                                   checks=checks, model_versions=model_versions(settings.warehouse))
+                                   checks=checks, model_versions=model_versions(settings.warehouse),
+                                   audit_head=trm.audit_head())
         try:
             result = publish(settings.warehouse, settings.published, tables, record,
                              audit=privacy_audit(settings.warehouse, [t.name for t in tables],
@@ -119,6 +120,10 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
         except PublishBlocked as exc:
             raise Failure(description=f"not published: {exc}\n{settings.published} is unchanged.",
                           allow_retries=False) from exc
+        trm.audit("published", {"tables": len(result.row_counts), "total_rows": sum(result.row_counts.values()),
+                                "tables_rewritten": sorted(result.rewritten), "as_of_date": record.as_of_date,
+                                "model_versions": record.model_versions, "checks_warned":
+                                sum(1 for c in checks if not c.passed)}, context.run.run_id)
         rows = "\n".join(f"| {name} | {count:,} |" for name, count in sorted(result.row_counts.items()))
         privacy = findings.get("report")
         return MaterializeResult(metadata={

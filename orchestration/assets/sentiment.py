@@ -48,6 +48,9 @@ def message_sentiment(context: AssetExecutionContext, config: SentimentConfig,
     scored = score_new(Path(trm.warehouse), trm.settings.sentiment_models, MESSAGES, context.log)
     with trm.connect() as con:
         minimised = minimise_im_text(con, retention)
+    if minimised:
+        trm.audit("retention_purged", {"rule": "im_text", "retention_days": retention, "rows": minimised},
+                  context.run.run_id)
     with trm.connect(read_only=True) as con:
         total = fetch_one(con, f"select count(*) from {ML_SCHEMA}.message_sentiment")[0]
         texts_left = fetch_one(con, "select count(*) from raw.im__messages where text is not null")[0]
