@@ -38,16 +38,11 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
     import duckdb
     import pandas as pd
 
-    from ingestion.warehouse import connect
+    from cli.warehouse import open_warehouse
     from operations.audit_log import EVENTS, KINDS, audit_key, verify
 
-    try:
-        con = connect(settings.warehouse, read_only=True)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except duckdb.IOException:
-        print(f"error: a run is writing {settings.warehouse}; try again when it has finished", file=sys.stderr)
+    con = open_warehouse(settings, read_only=True)
+    if con is None:
         return 2
     try:
         if args.audit_command == "verify":

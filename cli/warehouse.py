@@ -61,6 +61,21 @@ def sql(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def open_warehouse(settings: Settings, read_only: bool):
+    """The working warehouse for a command, or None after telling the user why it cannot be opened now."""
+    import duckdb
+
+    from ingestion.warehouse import connect
+
+    try:
+        return connect(settings.warehouse, read_only=read_only)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except duckdb.IOException:
+        print(f"error: a run is writing {settings.warehouse}; try again when it has finished", file=sys.stderr)
+    return None
+
+
 def batches(args: argparse.Namespace, settings: Settings) -> int:
     if args.reason and args.reject is None and args.accept is None:
         print("error: --reason goes with --reject BATCH_ID or --accept BATCH_ID --check NAME", file=sys.stderr)
@@ -85,22 +100,15 @@ def batches(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _batches(args: argparse.Namespace, settings: Settings) -> int:
-    import duckdb
     import pandas as pd
 
     from expectations.batches import OverrideError, accept_batch
     from ingestion.batches import BatchError, list_batches, reject_batch
-    from ingestion.warehouse import connect
     from operations.audit_log import audit_recorder
 
     writes = args.reject is not None or args.accept is not None
-    try:
-        con = connect(settings.warehouse, read_only=not writes)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except duckdb.IOException:
-        print(f"error: a run is writing {settings.warehouse}; try again when it has finished", file=sys.stderr)
+    con = open_warehouse(settings, read_only=not writes)
+    if con is None:
         return 2
     try:
         if not writes:

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 XLSX_MAX_ROWS = 1_048_575  # data rows per sheet (plus the header row)
+_CSV_PIECE_ROWS = 500_000  # rows encoded and written at a time
 _NEEDS_QUOTE = re.compile(r'[",\r\n]')
 
 
@@ -74,18 +75,21 @@ def write_csv(df: dict[str, np.ndarray] | pa.Table, path: Path, encoding: str = 
     table = df if isinstance(df, pa.Table) else to_arrow(df)
     quote = _needs_quotes(table)
     short = np.sort(np.asarray(short_rows if short_rows is not None else [], dtype=np.int64))
-    parts: list[bytes] = [_csv_line(list(table.column_names)).encode("utf-8")]
-    prev = 0
-    for r in list(short) + [table.num_rows]:
-        if r > prev:
-            parts.append(_csv_bytes(table.slice(prev, r - prev), quote))
-        if r < table.num_rows:
-            parts.append(_csv_line(list(table.slice(int(r), 1).to_pylist()[0].values())[:-1]).encode("utf-8"))
-        prev = r + 1
-    data = b"".join(parts)
-    if encoding.lower() != "utf-8":
-        data = data.decode("utf-8").encode(encoding)
-    path.write_bytes(data)
+    # Written piece by piece (never the whole file in memory: at 100k employees one CSV is ~1 GB); every piece
+    # ends on a line break, so re-encoding piece by piece gives the same bytes as encoding the whole.
+    utf8 = encoding.lower() == "utf-8"
+    with path.open("wb") as fh:
+        def put(data: bytes) -> None:
+            fh.write(data if utf8 else data.decode("utf-8").encode(encoding))
+
+        put(_csv_line(list(table.column_names)).encode("utf-8"))
+        prev = 0
+        for r in list(short) + [table.num_rows]:
+            for start in range(prev, int(r), _CSV_PIECE_ROWS):
+                put(_csv_bytes(table.slice(start, min(int(r), start + _CSV_PIECE_ROWS) - start), quote))
+            if r < table.num_rows:
+                put(_csv_line(list(table.slice(int(r), 1).to_pylist()[0].values())[:-1]).encode("utf-8"))
+            prev = r + 1
     return table.num_rows
 
 

@@ -149,6 +149,23 @@ def test_not_null_columns_reports_each_column_holding_nulls(warehouse, monkeypat
     assert sorted(tuple(r) for r in shown.result.results[0].agate_table.rows) == [("a", 1), ("b", 2)]
 
 
+def test_primary_key_reports_duplicates_and_nulls_in_one_scan(warehouse, monkeypatch):
+    """The key rule of costly relations (primary_key): duplicates of the key and nulls of the key or the listed
+    columns, one row each."""
+    monkeypatch.setenv("TRM_WAREHOUSE", str(warehouse["path"]))
+    rows = ("(select 'k1' as id, 1 as a, 2 as b union all select 'k1', 1, null union all select 'k2', null, 3 "
+            "union all select null, 4, 5) as t")
+    shown = _dbt(["show", "--inline",
+                  f'{{{{ test_primary_key(model="{rows}", key="id", not_null=["a", "b"]) }}}}'], warehouse["tmp"])
+    assert shown.success, shown.exception
+    assert sorted(tuple(r) for r in shown.result.results[0].agate_table.rows) == [
+        ("duplicate id", "k1", 2), ("null a", None, 1), ("null b", None, 1), ("null id", None, 1)]
+    clean = "(select 'k1' as id, 1 as a union all select 'k2', 2) as t"
+    shown = _dbt(["show", "--inline", f'{{{{ test_primary_key(model="{clean}", key="id", not_null=["a"]) }}}}'],
+                 warehouse["tmp"])
+    assert shown.success and len(shown.result.results[0].agate_table.rows) == 0
+
+
 def test_staging_build_succeeds(warehouse):
     result = warehouse["result"]
     assert result.success, result.exception

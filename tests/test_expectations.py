@@ -278,6 +278,11 @@ def dbt_rules(models_dir: Path = DBT_MODELS) -> tuple[set[str], set[tuple[str, s
             columns = (spec.get("arguments") or spec).get("columns") or []
             if kind == "not_null_columns":  # the model's not-null rule, one scan for all its columns
                 rules.update((relation, "not_null", (column,)) for column in columns)
+            elif kind == "primary_key":  # unique and not-null key, and not-null columns, in one scan
+                arguments = spec.get("arguments") or spec
+                rules.add((relation, "unique", (arguments["key"],)))
+                rules.update((relation, "not_null", (column,)) for column in [arguments["key"],
+                                                                             *arguments.get("not_null", [])])
             elif kind in DBT_KINDS:
                 rules.add((relation, DBT_KINDS[kind], tuple(columns)))
         for column in entry.get("columns") or []:

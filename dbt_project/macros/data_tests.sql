@@ -24,6 +24,40 @@
 {% endtest %}
 
 
+{#- The key rule of a relation that is costly to read (a view evaluated per test), in one scan: `key` is unique and
+    not null, and so are the `not_null` columns. One row per failure: failure, key_value (duplicates), failing_rows.
+    The scanned columns are read once (a CTE used twice, which the engine materialises). -#}
+{% test primary_key(model, key, not_null=[]) %}
+    with checked as (
+        select {{ ([key] + not_null) | join(', ') }}
+        from {{ model }}
+    ),
+
+    null_counts as (
+        select
+        {%- for column in [key] + not_null %}
+            count(*) - count({{ column }}) as nulls_{{ loop.index }}{{ "," if not loop.last }}
+        {%- endfor %}
+        from checked
+    )
+
+    select
+        {{ dbt.string_literal('duplicate ' ~ key) }} as failure,
+        {{ dbt.cast(key, dbt.type_string()) }} as key_value,
+        count(*) as failing_rows
+    from checked
+    where {{ key }} is not null
+    group by {{ key }}
+    having count(*) > 1
+    {%- for column in [key] + not_null %}
+    union all
+    select {{ dbt.string_literal('null ' ~ column) }}, {{ dbt.cast('null', dbt.type_string()) }}, nulls_{{ loop.index }}
+    from null_counts
+    where nulls_{{ loop.index }} > 0
+    {%- endfor %}
+{% endtest %}
+
+
 {#- Fails for every column of `model` whose name contains one of `patterns` (case-insensitive), except the
     columns listed in `allow`: marts must not carry direct identifiers (names, emails, phones, national ID
     numbers, birth dates); those live only in staging and in the `restricted` schema. The check reads the
