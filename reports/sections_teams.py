@@ -19,9 +19,10 @@ def teams_section(ctx: ReportContext) -> Section:
     s = Section("teams", "Top risk teams",
                 "Expected voluntary exits per team from the latest attrition-risk scoring run, and the mood and "
                 "conflict in each department's IM messages.",
-                ["rpt_attrition_risk_team", "dim_person", "rpt_team_sentiment_monthly"])
+                ["rpt_attrition_risk_team", "dim_person", "rpt_team_sentiment_monthly", "rpt_attrition_fairness"])
     kpis: list[Kpi] = []
     s.parts(ctx, kpis, [("rpt_attrition_risk_team", "Attrition risk by team", _risk_teams),
+                        ("rpt_attrition_fairness", "Fairness of the watch list", _fairness),
                         ("rpt_team_sentiment_monthly", "Team mood and conflict", _team_mood)])
     return s.with_kpis_first(kpis)
 
@@ -121,3 +122,32 @@ def _change(row: dict[str, Any], before: dict[str, Any] | None) -> str:
     if before is None or row["conflict_share"] is None or before["conflict_share"] is None:
         return "–"
     return f"{(row['conflict_share'] - before['conflict_share']) * 100:+.1f} pts"
+
+
+def _fairness(ctx: ReportContext, s: Section, kpis: list[Kpi]) -> None:
+    """The watch list's selection rate per gender and age band, and the four-fifths ratio (rpt_attrition_fairness).
+    Calibration by group on held-out data is in the registered model's metadata."""
+    rows = ctx.query("""select slice, slice_group, snapshot_date, model_version, employees_scored, employees_flagged,
+                               selection_rate, selection_rate_ratio, mean_risk_score, is_suppressed,
+                               is_below_four_fifths
+                        from rpt_attrition_fairness order by slice desc, slice_group""")
+    if not rows:
+        s.unavailable("Fairness of the watch list", "rpt_attrition_fairness is empty (no scoring run yet)")
+        return
+    below = [r for r in rows if r["is_below_four_fifths"]]
+    kpis.append(Kpi("Groups below four-fifths", num(len(below)),
+                    "watch-list selection rate under 80% of the highest group's"))
+    labels = {"gender": "Gender", "age_band": "Age band"}
+    s.table(f"Fairness of the watch list (model {rows[0]['model_version']}, scored {rows[0]['snapshot_date']})",
+            ["Slice", "Group", "Employees scored", "On the watch list", "Selection rate", "Ratio to highest",
+             "Mean risk", ""],
+            [[labels.get(r["slice"], r["slice"]), r["slice_group"], num(r["employees_scored"]),
+              num(r["employees_flagged"]), pct(r["selection_rate"]), num(r["selection_rate_ratio"], 2),
+              pct(r["mean_risk_score"]), "below 0.8 — review" if r["is_below_four_fifths"] else ""]
+             if ctx.shown(r["is_suppressed"], r["employees_scored"])
+             else [labels.get(r["slice"], r["slice"]), r["slice_group"]] + [SUPPRESSED] * 5 + [""]
+             for r in rows],
+            "The watch list is the 'high' risk band. A selection rate under 80% of the highest group's (the "
+            "four-fifths rule) is flagged for review; the ratio is left out for groups too small to compare. Gender "
+            "and age are never inputs of the model. Groups with fewer than "
+            f"{ctx.min_group_size} employees are suppressed.")

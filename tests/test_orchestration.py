@@ -207,6 +207,28 @@ def test_no_identifier_reaches_dagster_metadata_or_logs(nightly_run):
     assert [i for i in LANDING_IDENTIFIERS if i in events] == []
 
 
+def test_no_identifier_in_any_file_the_nightly_writes_outside_the_warehouse(nightly_run):
+    """Logs, reports, Data Docs, quality results, model files, the publication's Parquet: a byte scan for the
+    landing folder's names, emails and phones (as UTF-8 and as JSON escapes). The working warehouse (raw, staging,
+    restricted) and the landing folder are where identifiers belong; the publication is scanned by value before
+    each publication (publication/gate.py)."""
+    import json
+
+    settings, _ = nightly_run
+    needles = {i: [i.encode("utf-8"), json.dumps(i).strip('"').encode("ascii")] for i in LANDING_IDENTIFIERS}
+    scanned, found = 0, []
+    for path in settings.home.rglob("*"):
+        if (not path.is_file() or path.is_relative_to(settings.landing) or path.name.startswith("warehouse.duckdb")
+                or path.name.startswith(settings.published.name) or path.name.startswith("reference_first_night")):
+            continue
+        data = path.read_bytes()
+        scanned += 1
+        found += [f"{path.relative_to(settings.home)}: {i}" for i, forms in needles.items()
+                  if any(f in data for f in forms)]
+    assert scanned > 10  # reports, data docs, logs, models
+    assert found == []
+
+
 def test_the_nightly_is_on_the_audit_log_and_its_publication_anchors_the_chain(nightly_run):
     from operations.audit_log import audit_key, verify
 

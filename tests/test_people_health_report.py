@@ -71,6 +71,14 @@ MARTS = {
         t(team_type, team_id, members, mean_risk_score, expected_exits, high_risk_members, high_risk_key_talents,
           is_suppressed),
         (select date '2026-10-31' as snapshot_date, 6 as horizon_months)""",
+    "rpt_attrition_fairness": """
+        select * from (values ('gender', 'F', 465, 45, 0.0968, 0.95, 0.050, false, false),
+                              ('gender', 'X', null, null, null, null, null, true, false),
+                              ('age_band', '<25', 71, 14, 0.1972, 1.0, 0.065, false, false),
+                              ('age_band', '35-44', 196, 11, 0.0561, 0.2846, 0.039, false, true))
+        t(slice, slice_group, employees_scored, employees_flagged, selection_rate, selection_rate_ratio,
+          mean_risk_score, is_suppressed, is_below_four_fifths),
+        (select date '2026-10-31' as snapshot_date, 'v0003' as model_version)""",
     "rpt_team_sentiment_monthly": """
         select * from (values (date '2026-09-01', 'D1', 20, 400, 0.10, 0.2, 0.15, false),
                               (date '2026-10-01', 'D1', 21, 420, 0.05, 0.25, 0.21, false),
@@ -151,6 +159,14 @@ def test_no_person_key_and_html_escaped(report) -> None:
     assert "team in Engineering" in html  # a manager's team, labelled by department only
 
 
+def test_the_risk_section_shows_the_watch_lists_fairness(report) -> None:
+    _, html = report
+    assert "Fairness of the watch list (model v0003" in html
+    assert "0.28" in html and "below 0.8 — review" in html  # the 35-44 group, flagged
+    assert html.count("below 0.8 — review") == 1
+    assert "Groups below four-fifths" in html
+
+
 def test_self_contained(report) -> None:
     _, html = report
     lowered = html.lower()
@@ -159,7 +175,7 @@ def test_self_contained(report) -> None:
 
 
 def test_missing_marts_are_reported_not_raised(tmp_path: Path) -> None:
-    con = _marts(skip=("rpt_enps", "rpt_attrition_risk_team", "rpt_team_sentiment_monthly"))
+    con = _marts(skip=("rpt_enps", "rpt_attrition_risk_team", "rpt_team_sentiment_monthly", "rpt_attrition_fairness"))
     result = build_people_health_report(con, tmp_path, as_of=AS_OF, min_group_size=5)
     html = result.html_path.read_text(encoding="utf-8")
     assert "not available: rpt_enps missing" in html
