@@ -61,6 +61,9 @@ def _sql_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--warehouse", action="store_true",
                    help="for engineers: query the working warehouse ($TRM_WAREHOUSE: raw, staging, restricted, "
                         "identifiers included) with the engine unrestricted, instead of the sandboxed publication")
+    p.add_argument("--restricted", action="store_true",
+                   help="for HR staff: query the restricted publication ($TRM_HOME/restricted.duckdb: names, emails "
+                        "and phones per person_key), sandboxed, with the publication attached as `published`")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--max-rows", type=int, default=100, help="rows to print for table/json (default 100)")
 

@@ -14,8 +14,13 @@ def sql(args: argparse.Namespace, settings: Settings) -> int:
     from ingestion.warehouse import connect, connect_sandboxed
 
     # The publication by default: it is never locked by a run and holds only gated, pseudonymous marts, and the
-    # query runs sandboxed (it reads that file and nothing else). --warehouse is the engineers' door.
-    path = settings.warehouse if args.warehouse else settings.published
+    # query runs sandboxed (it reads that file and nothing else). --restricted: the HR-only file of names, with
+    # the publication attached as `published` to join on person_key. --warehouse is the engineers' door.
+    if args.warehouse and args.restricted:
+        print("error: --warehouse and --restricted are exclusive", file=sys.stderr)
+        return 2
+    path = settings.warehouse if args.warehouse else settings.restricted_published if args.restricted \
+        else settings.published
     if not args.warehouse and not path.exists():
         print(f"error: nothing is published yet ({path} does not exist): the first nightly run publishes when "
               "its checks pass. To query the working warehouse instead: trm sql --warehouse "
@@ -26,7 +31,12 @@ def sql(args: argparse.Namespace, settings: Settings) -> int:
               "staging and restricted layers, the file system): for engineers; analysts and BI read the "
               "publication.", file=sys.stderr)
     try:
-        con = connect(path, read_only=True) if args.warehouse else connect_sandboxed(path)
+        if args.restricted:
+            print("note: --restricted reads names, emails and phones (the restricted layer): for HR staff only.",
+                  file=sys.stderr)
+        con = (connect(path, read_only=True) if args.warehouse
+               else connect_sandboxed(path, {"published": settings.published}) if args.restricted
+               else connect_sandboxed(path))
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -118,16 +118,22 @@ SANDBOX_CONFIG = {
 }
 
 
-def connect_sandboxed(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to ``path`` that can read this database and nothing else on the machine.
+def connect_sandboxed(path: Path, attach: dict[str, Path] | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to ``path`` (and the databases in ``attach``, read-only, under those names) that can
+    read them and nothing else on the machine.
 
-    For queries written by people (`trm sql` on the publication): DuckDB's own sandbox (external access off, then
-    the configuration locked), not a filter on the SQL text, which a creative query gets around. DuckDB still
+    For queries written by people (`trm sql`): DuckDB's own sandbox (external access off once the files are open,
+    then the configuration locked), not a filter on the SQL text, which a creative query gets around. DuckDB still
     spills to ``<path>.tmp`` under the memory limit (its own temporary files, not reachable from SQL)."""
-    if not Path(path).exists():
-        raise FileNotFoundError(f"{path} does not exist yet; run `trm run` first")
+    for file in [path, *(attach or {}).values()]:
+        if not Path(file).exists():
+            raise FileNotFoundError(f"{file} does not exist yet; run `trm run` first")
     config = {name: value for name, value in _ENGINE_CONFIG.items() if name != "temp_directory"}
-    con = duckdb.connect(str(path), read_only=True, config={**config, **SANDBOX_CONFIG})
+    sandbox = {k: v for k, v in SANDBOX_CONFIG.items() if k != "enable_external_access"}
+    con = duckdb.connect(str(path), read_only=True, config={**config, **sandbox})
+    for name, file in (attach or {}).items():
+        con.execute(f"attach {sql_literal(str(file))} as {name} (read_only)")
+    con.execute("set enable_external_access = false")
     con.execute("set TimeZone = 'UTC'")
     con.execute("set lock_configuration = true")
     return con

@@ -4,9 +4,9 @@ The working warehouse, raw landing copies, the PII key and Dagster's storage hol
 them), so every file a TRM process creates is owner-only (umask 077), and each run also repairs the modes of what
 an older version, another tool or a copy left readable. The landing folder's files belong to the exporters and keep
 their modes (TRM_HOME itself is owner-only, so nobody else reaches them through it; a landing folder outside
-TRM_HOME is the company's to protect). ``TRM_PUBLICATION_GROUP`` lets one Unix group read the
-publication (pseudonymous, gated): its files get that group and mode 0640, and TRM_HOME lets the group pass
-through (0710: reach a file it knows the name of, not list the folder).
+TRM_HOME is the company's to protect). ``TRM_PUBLICATION_GROUP`` lets one Unix group read the publication
+(pseudonymous, gated) and ``TRM_RESTRICTED_GROUP`` the HR staff read the restricted publication (names): those
+files get the group and mode 0640, and TRM_HOME becomes 0711 (pass through to a known file name, no listing).
 """
 
 from __future__ import annotations
@@ -78,11 +78,15 @@ def secure_home(settings: Settings) -> int:
     changed = _restrict_tree(settings.home, skip=settings.landing) if settings.home.exists() else 0
     if settings.dagster_home.exists() and not settings.dagster_home.is_relative_to(settings.home):
         changed += _restrict_tree(settings.dagster_home)
-    if settings.publication_group:
-        home_gid = grp.getgrnam(settings.publication_group).gr_gid
-        os.chown(settings.home, -1, home_gid)
-        settings.home.chmod(0o710)
-        for path in publication_paths(settings):
-            if path.exists():
-                share_with_group(path, settings.publication_group)
+    shares = [(group, paths) for group, paths in ((settings.publication_group, publication_paths(settings)),
+                                                  (settings.restricted_group, [settings.restricted_published]))
+              if group and paths[0] is not None]
+    if shares:
+        # Others may pass through TRM_HOME to a file they know the name of, never list it; each shared file's
+        # group and mode decide who reads it (two groups cannot both own the folder).
+        settings.home.chmod(0o711)
+        for group, paths in shares:
+            for path in paths:
+                if path.exists():
+                    share_with_group(path, group)
     return changed

@@ -28,6 +28,9 @@ class Settings:
     warehouse: Path
     published: Path
     dagster_home: Path
+    # The HR-only publication: the restricted layer (names, emails, phones per person_key), built by the same gated
+    # run right after the pseudonymous publication. Default: <home>/restricted.duckdb.
+    restricted_published: Path | None = None
     # Column mapping of the landing files (YAML); None: the built-in mapping.
     mapping: Path | None = None
     # The company's time zone: schedules run in it, and dbt reads local days in it for people whose schedule
@@ -67,6 +70,8 @@ class Settings:
     # service account, the HR reporting host) read the publication: published.duckdb and its Parquet folder get
     # that group, read-only; the warehouse, the PII key, landing and Dagster's storage stay owner-only.
     publication_group: str | None = None
+    # The Unix group of the HR staff who may read the restricted publication (names); none: owner only.
+    restricted_group: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -86,7 +91,8 @@ class Settings:
         """Settings rooted at ``home`` regardless of the environment (tests, tools)."""
         home = Path(home).resolve()
         values: dict[str, object] = dict(landing=home / "landing", warehouse=home / "warehouse.duckdb",
-                                         published=home / "published.duckdb", dagster_home=home / "dagster")
+                                         published=home / "published.duckdb", dagster_home=home / "dagster",
+                                         restricted_published=home / "restricted.duckdb")
         values.update(overrides)
         return cls(home=home, **values)  # type: ignore[arg-type]
 
@@ -169,6 +175,8 @@ ENVIRONMENT = {
     "threads": "TRM_THREADS",
     "full_refresh_weekday": "TRM_FULL_REFRESH_WEEKDAY",
     "publication_group": "TRM_PUBLICATION_GROUP",
+    "restricted_published": "TRM_RESTRICTED_PUBLISHED",
+    "restricted_group": "TRM_RESTRICTED_GROUP",
 }
 # Settings that may hold a credential (a webhook URL carries its access token): never serialised. The failure
 # sensor, their only reader, gets the Settings object itself.
@@ -195,7 +203,7 @@ def _parse(field_name: str, variable: str, raw: str) -> object:
             raise ValueError(f"{variable}={raw!r}: expected a size such as 4GB, 512MB or 2GiB, or a share of RAM "
                              "such as 50%")
         return raw.replace(" ", "")
-    if field_name == "publication_group":
+    if field_name in ("publication_group", "restricted_group"):
         import grp
 
         try:

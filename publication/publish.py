@@ -121,6 +121,16 @@ def bi_tables(manifest_path: Path) -> list[PublishedTable]:
     return sorted(tables, key=lambda t: t.name)
 
 
+def restricted_tables(manifest_path: Path) -> list[PublishedTable]:
+    """The models of the restricted schema (direct identifiers per person_key): the HR-only publication."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    return sorted((PublishedTable(node["alias"] or node["name"], "restricted", node.get("description", ""),
+                                  {name: col.get("description", "") for name, col in node.get("columns", {}).items()})
+                   for node in manifest["nodes"].values()
+                   if node["resource_type"] == "model" and node.get("schema") in NOT_PUBLISHED_SCHEMAS),
+                  key=lambda t: t.name)
+
+
 def _existing_tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> set[str]:
     rows = con.execute("select table_name from information_schema.tables where table_catalog = ? and "
                        "table_schema = ?", [catalog, schema]).fetchall()

@@ -87,7 +87,7 @@ def _node(result) -> dict:
 def ml_stand_ins(path: Path) -> None:
     """Deterministic stand-ins for the ML assets' tables, in their shape (ml/*/warehouse.py): the marts on ML
     outputs build, and feature tests do not depend on a trained model."""
-    from ml.attrition.warehouse import SCORE_SCHEMA
+    from ml.attrition.warehouse import EMPTY_FEATURES_SCHEMA, SCORE_SCHEMA
 
     con = duckdb.connect(str(path))
     try:
@@ -105,6 +105,7 @@ def ml_stand_ins(path: Path) -> None:
                    'stand-in' as model_version, timestamptz '2026-11-01 02:00:00+00' as scored_at
             from main.stg_surveys__responses where comment is not null""")
         con.execute(f"create or replace table ml.attrition_scores ({SCORE_SCHEMA})")
+        con.execute(f"create or replace table ml.attrition_features ({EMPTY_FEATURES_SCHEMA})")
     finally:
         con.close()
 

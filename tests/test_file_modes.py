@@ -21,7 +21,7 @@ def home(tmp_path):
     """A TRM_HOME left readable by everyone (an older version, a copy with cp -r, a umask of 022)."""
     home = tmp_path / "home"
     for name in ("warehouse.duckdb", ".pii_key", "published.duckdb", "dagster/storage/runs.db", "logs/dbt.log",
-                 "published_parquet/2026/dim_person.parquet", "landing/hris/employees.csv"):
+                 "published_parquet/2026/dim_person.parquet", "landing/hris/employees.csv", "restricted.duckdb"):
         path = home / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x")
@@ -34,8 +34,8 @@ def home(tmp_path):
 
 def test_a_run_closes_what_others_could_read_and_keeps_new_files_owner_only(home):
     settings = Settings.for_home(home)
-    # the home, its 6 files and 5 folders outside landing, and the landing folder itself (not what it holds)
-    assert secure_home(settings) == 1 + 6 + 5 + 1
+    # the home, its 7 files and 5 folders outside landing, and the landing folder itself (not what it holds)
+    assert secure_home(settings) == 1 + 7 + 5 + 1
     assert _mode(home) == 0o700
     for name in ("warehouse.duckdb", ".pii_key", "published.duckdb", "dagster/storage/runs.db", "logs/dbt.log"):
         assert _mode(home / name) == 0o600, name
@@ -52,11 +52,20 @@ def test_the_publication_group_may_read_the_publication_and_nothing_else(home):
     group = grp.getgrgid(os.getgid()).gr_name  # a group this account belongs to (chgrp needs membership)
     settings = Settings.for_home(home, publication_group=group)
     secure_home(settings)
-    assert _mode(home) == 0o710 and home.stat().st_gid == os.getgid()  # pass through, not list
+    assert _mode(home) == 0o711  # pass through to a known file, not list
     assert _mode(home / "published.duckdb") == 0o640
     assert _mode(home / "published_parquet") == 0o750
     assert _mode(home / "published_parquet" / "2026" / "dim_person.parquet") == 0o640
-    for name in ("warehouse.duckdb", ".pii_key", "dagster/storage/runs.db"):
+    for name in ("warehouse.duckdb", ".pii_key", "dagster/storage/runs.db", "restricted.duckdb"):
+        assert _mode(home / name) == 0o600, name
+
+
+def test_hr_staff_may_read_the_restricted_publication_when_their_group_is_named(home):
+    group = grp.getgrgid(os.getgid()).gr_name
+    secure_home(Settings.for_home(home, restricted_group=group))
+    assert _mode(home) == 0o711
+    assert _mode(home / "restricted.duckdb") == 0o640 and (home / "restricted.duckdb").stat().st_gid == os.getgid()
+    for name in ("warehouse.duckdb", ".pii_key", "published.duckdb"):  # the BI publication is not theirs by this
         assert _mode(home / name) == 0o600, name
 
 

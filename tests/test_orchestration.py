@@ -219,7 +219,8 @@ def test_no_identifier_in_any_file_the_nightly_writes_outside_the_warehouse(nigh
     scanned, found = 0, []
     for path in settings.home.rglob("*"):
         if (not path.is_file() or path.is_relative_to(settings.landing) or path.name.startswith("warehouse.duckdb")
-                or path.name.startswith(settings.published.name) or path.name.startswith("reference_first_night")):
+                or path.name.startswith(settings.published.name) or path.name.startswith("reference_first_night")
+                or path.name.startswith(settings.restricted_published.name)):  # the restricted layer, for HR
             continue
         data = path.read_bytes()
         scanned += 1
@@ -227,6 +228,23 @@ def test_no_identifier_in_any_file_the_nightly_writes_outside_the_warehouse(nigh
                   if any(f in data for f in forms)]
     assert scanned > 10  # reports, data docs, logs, models
     assert found == []
+
+
+def test_hr_staff_read_names_from_the_restricted_publication_joined_to_the_marts(nightly_run, monkeypatch, capsys):
+    from cli.main import main as trm
+
+    settings, _ = nightly_run
+    monkeypatch.setenv("TRM_HOME", str(settings.home))
+    with duckdb.connect(str(settings.published), read_only=True) as pub:
+        assert not pub.execute("select count(*) from information_schema.tables "
+                               "where table_name = 'restricted_person_identifiers'").fetchone()[0]
+    assert trm(["sql", "--restricted", "--format", "csv",
+                "select count(*) as n from restricted_person_identifiers as r "
+                "join published.dim_person as p using (person_key) where r::varchar like '%张伟%'"]) == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines() == ["n", "1"] and "HR staff only" in out.err
+    assert trm(["sql", "--restricted", f"attach '{settings.warehouse}' as w (read_only)"]) == 1
+    assert "not allowed" in capsys.readouterr().err
 
 
 def test_the_nightly_is_on_the_audit_log_and_its_publication_anchors_the_chain(nightly_run):

@@ -35,6 +35,9 @@ HORIZON_MONTHS = 6
 LABEL = label_column(HORIZON_MONTHS)
 # Gender and age band stay out of the model: they are kept only to report metrics by slice.
 EXCLUDED = ["person_key", *CONTEXT_COLUMNS]
+# The feature table's shape when there is nothing to snapshot: the marts read its fairness columns (gender,
+# age_band; rpt_attrition_fairness) whether or not a night produced features.
+EMPTY_FEATURES_SCHEMA = f"person_key varchar, snapshot_date date, gender varchar, age_band varchar, {LABEL} tinyint"
 SCORE_SCHEMA = ("person_key varchar, snapshot_date date, model_version varchar, horizon_months integer, "
                 "risk_score double, risk_percentile integer, risk_band varchar, driver_1 varchar, driver_2 varchar, "
                 "driver_3 varchar, suggested_actions varchar, scored_at timestamp with time zone, run_id varchar")
@@ -139,8 +142,7 @@ def build_feature_table(warehouse: Path, full: bool = True) -> tuple[pd.DataFram
             added = None if full or not _stored_dates(con) else _add_snapshots(con, HORIZON_MONTHS)
             frame = added if added is not None else build_snapshots(con, horizon_months=HORIZON_MONTHS)
         except ValueError as exc:  # no HRIS history: nothing to snapshot, and the scores say so
-            con.execute(f"create or replace table {ML_SCHEMA}.attrition_features "
-                        f"(person_key varchar, snapshot_date date, {LABEL} tinyint)")
+            con.execute(f"create or replace table {ML_SCHEMA}.attrition_features ({EMPTY_FEATURES_SCHEMA})")
             return pd.DataFrame(), None, str(exc)
         if added is None:
             con.register("_features", frame)
@@ -189,10 +191,12 @@ def risk_bands(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ensure_score_table(warehouse: Path) -> None:
-    """The marts read ml.attrition_scores even on a night that scores nobody."""
+    """The marts read ml.attrition_scores (and the feature table's fairness columns) even on a night that scores
+    nobody."""
     with opened(warehouse) as con:
         con.execute(f"create schema if not exists {ML_SCHEMA}")
         con.execute(f"create table if not exists {ML_SCHEMA}.attrition_scores ({SCORE_SCHEMA})")
+        con.execute(f"create table if not exists {ML_SCHEMA}.attrition_features ({EMPTY_FEATURES_SCHEMA})")
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from operations.dbt_project import ensure_manifest, full_refresh_requested
 from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
 from orchestration.resources import TRMResource
 from publication.gate import as_of_date, failed_blocking, model_versions, privacy_audit
-from publication.publish import CheckRecord, PublicationRecord, PublishBlocked, bi_tables, publish
+from publication.publish import (
+    CheckRecord,
+    PublicationRecord,
+    PublishBlocked,
+    bi_tables,
+    publish,
+    restricted_tables,
+)
 from reports.people_health import write_report_from_publication
 
 PUBLISHED_KEY = AssetKey(["publish", "published_marts"])
@@ -88,7 +95,8 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
             "restricted schema) into `published.duckdb`, which BI tools and `trm sql` open read-only. Runs only "
             "when every blocking check of the run passed; the candidate file is scanned for direct identifiers "
             "and small groups and then renamed into place, so readers see the previous publication or the new "
-            "one, never half. `publication.runs/tables/checks` in the file record each publication."
+            "one, never half. `publication.runs/tables/checks` in the file record each publication. Then the "
+            "restricted layer (names per person_key) goes the same way into the HR-only `restricted.duckdb`."
         ),
         metadata={"tables": len(tables)},
     )
@@ -120,7 +128,13 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
         except PublishBlocked as exc:
             raise Failure(description=f"not published: {exc}\n{settings.published} is unchanged.",
                           allow_retries=False) from exc
-        trm.audit("published", {"tables": len(result.row_counts), "total_rows": sum(result.row_counts.values()),
+        # The HR-only file of names per person_key, from the same gated run (owner-only unless TRM_RESTRICTED_GROUP).
+        restricted = publish(settings.warehouse, settings.restricted_published, restricted_tables(ensure_manifest()),
+                             PublicationRecord(run_id=record.run_id, as_of_date=record.as_of_date,
+                                               audit_head=record.audit_head),
+                             source_schema="restricted", share_with=settings.restricted_group)
+        trm.audit("published", {"restricted_tables": len(restricted.row_counts),
+                                "tables": len(result.row_counts), "total_rows": sum(result.row_counts.values()),
                                 "tables_rewritten": sorted(result.rewritten), "as_of_date": record.as_of_date,
                                 "model_versions": record.model_versions, "checks_warned":
                                 sum(1 for c in checks if not c.passed)}, context.run.run_id)
@@ -136,6 +150,8 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
             "model_versions": MetadataValue.json(record.model_versions),
             "seconds": round(result.seconds, 1),
             "tables_rewritten": len(result.rewritten),
+            "restricted_file": MetadataValue.path(str(restricted.path)),
+            "restricted_tables": len(restricted.row_counts),
             "row_counts": MetadataValue.md("| table | rows |\n|---|---:|\n" + rows),
             "privacy_scan": MetadataValue.md(privacy.to_markdown()) if privacy else "not run",
             **({"parquet": MetadataValue.path(str(result.parquet_dir))} if result.parquet_dir else {}),
