@@ -23,8 +23,8 @@ def sql(args: argparse.Namespace, settings: Settings) -> int:
         else settings.published
     if not args.warehouse and not path.exists():
         print(f"error: nothing is published yet ({path} does not exist): the first nightly run publishes when "
-              "its checks pass. To query the working warehouse instead: trm sql --warehouse "
-              f"{settings.warehouse} \"...\"", file=sys.stderr)
+              f"its checks pass. To query the working warehouse ({settings.warehouse}) instead: "
+              "trm sql --warehouse \"...\"", file=sys.stderr)
         return 2
     if args.warehouse:
         print(f"note: --warehouse queries the working warehouse {path} with the engine unrestricted (raw, "
