@@ -253,12 +253,18 @@ def test_the_nightly_is_on_the_audit_log_and_its_publication_anchors_the_chain(n
     settings, _ = nightly_run
     with duckdb.connect(str(settings.published), read_only=True) as pub:
         anchors = [r[0] for r in pub.execute("select audit_head from publication.runs").fetchall()]
+    with duckdb.connect(str(settings.restricted_published), read_only=True) as hr:
+        anchors += [r[0] for r in hr.execute("select audit_head from publication.runs").fetchall()]
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         kinds = [r[0] for r in con.execute("select kind from audit.events order by seq").fetchall()]
+        files = [r[0] for r in con.execute("select detail::json->>'file' from audit.events where kind = 'published' "
+                                           "order by seq").fetchall()]
         details = " ".join(r[0] for r in con.execute("select detail from audit.events").fetchall())
         result = verify(con, audit_key(settings.pii_key()), anchors)
-    assert kinds[0] == "run_started" and kinds[-1] == "published"
-    assert anchors and anchors[-1].startswith(f"{len(kinds) - 1}:")  # the head before its own event
+    assert kinds[0] == "run_started" and kinds[-2:] == ["published", "published"]
+    assert files == [settings.published.name, settings.restricted_published.name]
+    # each publication records the head before its own event
+    assert [a.split(":")[0] for a in anchors] == [str(len(kinds) - 2), str(len(kinds) - 1)]
     assert result.ok, result.problem
     assert [i for i in LANDING_IDENTIFIERS if i in details] == []
 

@@ -128,16 +128,18 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
         except PublishBlocked as exc:
             raise Failure(description=f"not published: {exc}\n{settings.published} is unchanged.",
                           allow_retries=False) from exc
-        # The HR-only file of names per person_key, from the same gated run (owner-only unless TRM_RESTRICTED_GROUP).
-        restricted = publish(settings.warehouse, settings.restricted_published, restricted_tables(ensure_manifest()),
-                             PublicationRecord(run_id=record.run_id, as_of_date=record.as_of_date,
-                                               audit_head=record.audit_head),
-                             source_schema="restricted", share_with=settings.restricted_group)
-        trm.audit("published", {"restricted_tables": len(restricted.row_counts),
-                                "tables": len(result.row_counts), "total_rows": sum(result.row_counts.values()),
+        trm.audit("published", {"file": result.path.name, "tables": len(result.row_counts),
+                                "total_rows": sum(result.row_counts.values()),
                                 "tables_rewritten": sorted(result.rewritten), "as_of_date": record.as_of_date,
                                 "model_versions": record.model_versions, "checks_warned":
                                 sum(1 for c in checks if not c.passed)}, context.run.run_id)
+        # The HR-only file of names per person_key, from the same gated run (owner-only unless TRM_RESTRICTED_GROUP).
+        restricted = publish(settings.warehouse, settings.restricted_published, restricted_tables(ensure_manifest()),
+                             PublicationRecord(run_id=record.run_id, as_of_date=record.as_of_date,
+                                               audit_head=trm.audit_head()),
+                             source_schema="restricted", share_with=settings.restricted_group)
+        trm.audit("published", {"file": restricted.path.name, "tables": len(restricted.row_counts),
+                                "total_rows": sum(restricted.row_counts.values())}, context.run.run_id)
         rows = "\n".join(f"| {name} | {count:,} |" for name, count in sorted(result.row_counts.items()))
         privacy = findings.get("report")
         return MaterializeResult(metadata={
