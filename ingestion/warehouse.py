@@ -110,8 +110,8 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 # What a sandboxed reader may not do: touch any file but the one it opened (read_csv, read_text, glob, COPY TO,
 # EXPORT, ATTACH of another database), install or load extensions, or change a setting afterwards.
+# (enable_external_access is switched off once the files are open: connect_sandboxed.)
 SANDBOX_CONFIG = {
-    "enable_external_access": False,
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
     "allow_community_extensions": False,
@@ -129,8 +129,7 @@ def connect_sandboxed(path: Path, attach: dict[str, Path] | None = None) -> duck
         if not Path(file).exists():
             raise FileNotFoundError(f"{file} does not exist yet; run `trm run` first")
     config = {name: value for name, value in _ENGINE_CONFIG.items() if name != "temp_directory"}
-    sandbox = {k: v for k, v in SANDBOX_CONFIG.items() if k != "enable_external_access"}
-    con = duckdb.connect(str(path), read_only=True, config={**config, **sandbox})
+    con = duckdb.connect(str(path), read_only=True, config={**config, **SANDBOX_CONFIG})
     for name, file in (attach or {}).items():
         con.execute(f"attach {sql_literal(str(file))} as {name} (read_only)")
     con.execute("set enable_external_access = false")

@@ -40,23 +40,23 @@ def _restrict(path: Path) -> int:
     return 1
 
 
-def _restrict_tree(root: Path, skip: Path | None = None) -> int:
-    """Restrict ``root`` and everything under it except the ``skip`` folder's contents."""
-    changed = _restrict(root)
+def _restrict_tree(root: Path, keep: frozenset[Path] = frozenset()) -> int:
+    """Restrict ``root`` and everything under it except the paths in ``keep`` (and what they hold)."""
+    changed = 0 if root in keep else _restrict(root)
     if root.is_dir() and not root.is_symlink():
         for folder, dirs, files in os.walk(root):
-            if skip is not None and Path(folder) == skip:
-                dirs[:] = []  # the exporters' files: their modes are theirs (TRM_HOME's own mode guards them)
-                continue
+            dirs[:] = [d for d in dirs if Path(folder) / d not in keep]
             for name in dirs + files:
-                changed += _restrict(Path(folder) / name)
+                if Path(folder) / name not in keep:
+                    changed += _restrict(Path(folder) / name)
     return changed
 
 
-def publication_paths(settings: Settings) -> list[Path]:
-    """The files the publication group may read: the published database and its Parquet generations."""
-    parquet = settings.published.parent / "published_parquet"
-    return [settings.published, parquet]
+def _shares(settings: Settings) -> list[tuple[str, list[Path]]]:
+    """(group, paths it may read) for each sharing group named in the settings."""
+    shares = [(settings.publication_group, [settings.published, settings.published_parquet]),
+              (settings.restricted_group, [settings.restricted_published])]
+    return [(group, [p for p in paths if p is not None]) for group, paths in shares if group]
 
 
 def share_with_group(path: Path, group: str) -> None:
@@ -75,12 +75,14 @@ def secure_home(settings: Settings) -> int:
     DAGSTER_HOME where it lives elsewhere; the publication shared with TRM_PUBLICATION_GROUP when one is named.
     Returns how many modes changed (a first run after an upgrade reports the files it closed)."""
     owner_only_files()
-    changed = _restrict_tree(settings.home, skip=settings.landing) if settings.home.exists() else 0
+    shares = _shares(settings)
+    # The exporters' landing files keep their modes (TRM_HOME's own mode guards them); shared files get theirs below.
+    # With a sharing group the home itself is 0711 (set below), not 0700.
+    keep = frozenset([settings.landing, *(path for _, paths in shares for path in paths),
+                      *([settings.home] if shares else [])])
+    changed = _restrict_tree(settings.home, keep) if settings.home.exists() else 0
     if settings.dagster_home.exists() and not settings.dagster_home.is_relative_to(settings.home):
         changed += _restrict_tree(settings.dagster_home)
-    shares = [(group, paths) for group, paths in ((settings.publication_group, publication_paths(settings)),
-                                                  (settings.restricted_group, [settings.restricted_published]))
-              if group and paths[0] is not None]
     if shares:
         # Others may pass through TRM_HOME to a file they know the name of, never list it; each shared file's
         # group and mode decide who reads it (two groups cannot both own the folder).

@@ -97,6 +97,11 @@ class Settings:
         return cls(home=home, **values)  # type: ignore[arg-type]
 
     @property
+    def published_parquet(self) -> Path:
+        """Where the Parquet generations of the publication go (TRM_PUBLISH_PARQUET), beside published.duckdb."""
+        return self.published.parent / "published_parquet"
+
+    @property
     def sentiment_models(self) -> Path:
         return self.sentiment_model_dir or self.home / "models" / "sentiment"
 

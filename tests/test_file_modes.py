@@ -34,8 +34,8 @@ def home(tmp_path):
 
 def test_a_run_closes_what_others_could_read_and_keeps_new_files_owner_only(home):
     settings = Settings.for_home(home)
-    # the home, its 7 files and 5 folders outside landing, and the landing folder itself (not what it holds)
-    assert secure_home(settings) == 1 + 7 + 5 + 1
+    # the home and its 7 files and 5 folders outside landing (the landing folder and its files are the exporters')
+    assert secure_home(settings) == 1 + 7 + 5
     assert _mode(home) == 0o700
     for name in ("warehouse.duckdb", ".pii_key", "published.duckdb", "dagster/storage/runs.db", "logs/dbt.log"):
         assert _mode(home / name) == 0o600, name
@@ -58,6 +58,7 @@ def test_the_publication_group_may_read_the_publication_and_nothing_else(home):
     assert _mode(home / "published_parquet" / "2026" / "dim_person.parquet") == 0o640
     for name in ("warehouse.duckdb", ".pii_key", "dagster/storage/runs.db", "restricted.duckdb"):
         assert _mode(home / name) == 0o600, name
+    assert secure_home(settings) == 0  # the next run leaves the shared files shared: nothing to close, no flapping
 
 
 def test_hr_staff_may_read_the_restricted_publication_when_their_group_is_named(home):

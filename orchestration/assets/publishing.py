@@ -119,7 +119,7 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
             result = publish(settings.warehouse, settings.published, tables, record,
                              audit=privacy_audit(settings.warehouse, [t.name for t in tables],
                                                  settings.min_group_size, findings, record, context.log.warning),
-                             parquet_dir=settings.published.parent / "published_parquet"
+                             parquet_dir=settings.published_parquet
                              if settings.publish_parquet else None,
                              progress=context.log.debug,
                              # a full-refresh night writes every mart again, into a fresh (compacted) file
