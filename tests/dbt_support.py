@@ -68,13 +68,14 @@ def load_generated_company(tmp: Path, employees: int, seed: int, as_of: dt.date,
     return path
 
 
-def write_crosswalk(path: Path) -> None:
-    """identity.person_crosswalk exactly as the Dagster identity asset writes it (needs staging built)."""
+def write_crosswalk(path: Path, overrides: Path | None = None) -> None:
+    """identity.person_crosswalk exactly as the Dagster identity asset writes it (needs staging built), with the
+    steward decisions in ``overrides`` if given."""
     from ml.identity.warehouse import resolve_people
 
     con = duckdb.connect(str(path))
     try:
-        resolve_people(con, None, "test")
+        resolve_people(con, overrides, "test")
     finally:
         con.close()
 

@@ -260,3 +260,27 @@ def test_f1_floor_on_synthetic_data() -> None:
     metrics = evaluate(resolve(records).crosswalk, truth)
     assert metrics["f1"] >= 0.95, metrics
     assert metrics["precision"] >= 0.95, metrics
+
+
+def test_kept_person_tables_follow_merges(tmp_path: Path) -> None:
+    """Score history and feature snapshots move from a key retired by a merge to the key that absorbed it."""
+    import duckdb
+
+    from ml.identity.warehouse import follow_key_changes
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema ml")
+    con.execute("create table ml.attrition_scores (person_key varchar, snapshot_date date, risk_score double)")
+    con.execute("""insert into ml.attrition_scores values
+                   ('Pold', '2026-09-30', 0.1), ('Pold', '2026-10-31', 0.2), ('Pnew', '2026-10-31', 0.3),
+                   ('Psplit', '2026-10-31', 0.4), ('Pother', '2026-10-31', 0.5)""")
+    con.execute("create table ml.model_runs (run_id varchar)")  # no person_key: left alone
+    changes = pd.DataFrame({"old_key": ["Pold", "Psplit", "Psplit", "Pkept"],
+                            "new_key": ["Pnew", "Pa", "Pb", "Pc"],
+                            "change": ["merged", "merged", "merged", "split"]})
+    moved = follow_key_changes(con, changes)
+    rows = con.execute("select person_key, cast(snapshot_date as varchar), risk_score from ml.attrition_scores "
+                       "order by all").fetchall()
+    assert moved == {"ml.attrition_scores": 1}
+    # Pold's September row moves; its October row yields to Pnew's own; Psplit went to two people: deleted.
+    assert rows == [("Pnew", "2026-09-30", 0.1), ("Pnew", "2026-10-31", 0.3), ("Pother", "2026-10-31", 0.5)]

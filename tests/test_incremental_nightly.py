@@ -1,8 +1,9 @@
 """Incremental equals full: a company built night by night holds the same rows as a full refresh over the same files.
 
 The generator's last three days are held back (demo_company/daily.py) and arrive one per night, with two
-awkward deliveries on the way: a corrected re-export of an earlier day's punches (same punch ids, one time moved)
-and a back-dated job change in the HRIS snapshot. Each night loads the landing folder, resolves identities and
+awkward deliveries on the way: a corrected re-export of an earlier day's punches (same punch ids, one time moved),
+a back-dated job change in the HRIS snapshot, and a steward decision that merges two people who were both in
+talent pools long before the incremental models' lookback (the retired key must leave every past day). Each night loads the landing folder, resolves identities and
 runs the incremental models with what they read (they add what is new); after the last night every model is
 built, then a copy of the warehouse is rebuilt with --full-refresh and every table dbt built is compared, both
 ways, row for row.
@@ -56,7 +57,8 @@ def _night(root: Path, day: dt.date | None, run: str) -> None:
         con.close()
     as_of = {"as_of_date": ((day or AS_OF - dt.timedelta(days=NIGHTS)) + dt.timedelta(days=1)).isoformat()}
     _dbt(["run", "--select", "path:models/staging", "--vars", json.dumps(as_of)], root)
-    write_crosswalk(path)
+    overrides = root / "steward_overrides.csv"
+    write_crosswalk(path, overrides if overrides.exists() else None)
     ml_stand_ins(path)
     # The incremental models and what they read. The models downstream of them are plain tables, rebuilt whole
     # from their inputs by every build: building them once, after the last night, gives the same rows.
@@ -99,6 +101,29 @@ def _back_date_transfer(root: Path, effective: dt.date) -> str:
     with path.open("a", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerow(moved)
     return employee
+
+
+def _merge_two_pool_members(root: Path) -> dict[str, str]:
+    """A steward must-link between two candidates with talent-pool days older than the lookback (keys of both)."""
+    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    try:
+        records = con.execute(
+            """with old as (select person_key from main.int_talent_pool_member_days_expanded
+                            group by person_key
+                            having min(date_day) < (select max(date_day) - interval 60 day
+                                                    from main.int_talent_pool_member_days_expanded))
+               select min(c.record_id), c.person_key
+               from identity.person_crosswalk c join old using (person_key)
+               where c.record_source = 'ats__candidates' and c.cluster_size = 1
+               group by c.person_key order by c.person_key limit 2""").fetchall()
+    finally:
+        con.close()
+    assert len(records) == 2, records
+    with (root / "steward_overrides.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([
+            ["record_id_a", "record_id_b", "decision", "reason"],
+            [records[0][0], records[1][0], "must_link", "test: the same person, confirmed by HR"]])
+    return {"merged_keys": [key for _, key in records]}
 
 
 def _built_tables(path: Path) -> list[tuple[str, str]]:
@@ -149,6 +174,7 @@ def nights(tmp_path_factory):
         release_day(root / "next_days", day, root / "landing")
         if number == 2:
             events["corrected_punch"] = _correct_punches(root, days[0])
+            events.update(_merge_two_pool_members(root))
         if number == 3:
             events["transferred"] = _back_date_transfer(root, day - dt.timedelta(days=20))
         _night(root, day, f"night-{number}")
@@ -189,8 +215,15 @@ def test_incremental_models_saw_the_corrections(nights):
                join main.int_employments_derived e on e.person_key = f.person_key and e.employee_id = ?
                where f.is_transfer and f.date_day = ?""",
             [nights["transferred"], nights["days"][-1] - dt.timedelta(days=20)]).fetchone()[0]
+        # The steward merge retired one of the two keys: none of its days is left, the survivor holds them all.
+        merged = con.execute(
+            """select person_key, count(*), min(date_day) from main.int_talent_pool_member_days_expanded
+               where person_key in (?, ?) group by person_key""", nights["merged_keys"]).fetchall()
+        crosswalk = con.execute("select count(distinct person_key) from identity.person_crosswalk "
+                                "where person_key in (?, ?)", nights["merged_keys"]).fetchone()[0]
     finally:
         con.close()
+    assert crosswalk == 1 and len(merged) == 1, merged
     assert versions == 2 and staged == (1, True)
     assert moved == 1 and transfer_days == 1
     assert kinds["fct_employment_daily"] == "BASE TABLE"

@@ -11,13 +11,17 @@
 
     In the model (incremental mode only): person_day_rebuild_ctes(inputs_sql) adds the CTEs `rebuilt_people`
     (person_key) and `resume` (resume_after: the last day kept for everyone else); rows of rebuilt people are
-    computed in full, the others from resume_after (for lag/lead) and kept after it.
+    computed in full, the others from resume_after (for lag/lead) and kept after it. A model whose late exports
+    may still change recent days passes `lookback_days`: everyone's last lookback_days days before the last
+    build's as-of date are recomputed too. person_day_rebuild_plan gives the same answer as literals read at
+    compile time, for models that filter a view with them (a literal reaches the view's sources; a subquery does
+    not).
 -#}
 {% macro person_day_state() -%}
     {{ return(adapter.get_relation(this.database, this.schema, this.identifier ~ '__built_inputs')) }}
 {%- endmacro %}
 
-{% macro person_day_rebuild_ctes(inputs_sql) -%}
+{% macro person_day_rebuild_ctes(inputs_sql, lookback_days=0) -%}
     {%- set state = trm.person_day_state() -%}
     current_inputs as (
 
@@ -51,24 +55,46 @@
 
     resume as (
 
-        {{ trm.resume_after_sql(state) }}
+        {{ trm.resume_after_sql(state, lookback_days) }}
 
     ),
     {%- endif %}
 {%- endmacro %}
 
 {#- The last day kept for people whose inputs did not change: the last build's as-of date, or today's as-of date
-    if that is earlier (a rebuild for an earlier day). -#}
-{% macro resume_after_sql(state) -%}
-    select case
+    if that is earlier (a rebuild for an earlier day), less lookback_days. -#}
+{% macro resume_after_sql(state, lookback_days=0) -%}
+    {%- set last_kept -%}
+    case
         when max(built_as_of) is null or max(built_as_of) > {{ trm.as_of_date() }} then {{ trm.as_of_date() }}
         else max(built_as_of)
-    end as resume_after
+    end
+    {%- endset -%}
+    select {{ dbt.dateadd('day', -(lookback_days | int), last_kept) if lookback_days | int else last_kept }}
+        as resume_after
     from {{ state }}
 {%- endmacro %}
 
+{#- The rebuild as literals, read when the model compiles (incremental mode only): {'resume_after': 'YYYY-MM-DD'
+    or none (no record of the last build: rebuild everything), 'people': the person_keys to recompute in full
+    (a list, possibly empty), or none when they are more than `max_people` (then everyone is). -#}
+{% macro person_day_rebuild_plan(inputs_sql, lookback_days=0, max_people=50000) -%}
+    {%- set state = trm.person_day_state() -%}
+    {%- if not execute or state is none -%}
+        {{ return({'resume_after': none, 'people': none}) }}
+    {%- endif -%}
+    {%- set resume_after = run_query(trm.resume_after_sql(state, lookback_days)).columns[0].values()[0] -%}
+    {%- set changed = run_query(
+        'select c.person_key from (' ~ inputs_sql ~ ') as c left join ' ~ state ~ ' as s '
+        ~ 'on s.person_key = c.person_key '
+        ~ 'where s.person_key is null or s.inputs_fingerprint <> c.inputs_fingerprint '
+        ~ 'order by c.person_key limit ' ~ (max_people + 1)).columns[0].values() -%}
+    {{ return({'resume_after': resume_after | string,
+               'people': (changed | list) if changed | length <= max_people else none}) }}
+{%- endmacro %}
+
 {#- Pre-hook: delete the rows about to be recomputed (see above). -#}
-{% macro forget_person_days(inputs_sql) -%}
+{% macro forget_person_days(inputs_sql, lookback_days=0) -%}
     {%- if not is_incremental() -%}
         select 1
     {%- else -%}
@@ -77,7 +103,7 @@
             delete from {{ this }}
         {%- else -%}
             delete from {{ this }}
-            where date_day > ({{ trm.resume_after_sql(state) }})
+            where date_day > ({{ trm.resume_after_sql(state, lookback_days) }})
                 or person_key in (
                     select s.person_key
                     from {{ state }} as s

@@ -33,7 +33,9 @@ def person_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """All person-bearing records; ``record_id`` is ``<source>:<id>`` so ids never collide across systems."""
     parts = []
     for source, (view, id_column, columns) in PERSON_SOURCES.items():
-        frame = con.execute(f"select cast({id_column} as varchar) as source_record_id, {columns} from {view}").df()
+        # In id order: the resolver's sampling and tie-breaks then see the same input whatever order a view returns.
+        frame = con.execute(f"select cast({id_column} as varchar) as source_record_id, {columns} from {view} "
+                            "order by 1").df()
         frame.insert(0, "record_source", source)
         parts.append(frame)
     records = pd.concat(parts, ignore_index=True)
@@ -47,6 +49,49 @@ def known_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """select 'im__accounts:' || a.im_account_id as record_id_a, 'hris__employees:' || e.employee_id as record_id_b
            from stg_im__accounts a join stg_hris__employees e on a.employee_id = e.employee_id"""
     ).df()
+
+
+# Schemas of tables written outside dbt and kept across nights (ML feature snapshots, score history): their
+# person_key follows the crosswalk (follow_key_changes) so a retired key never outlives its merge.
+KEPT_PERSON_SCHEMAS = ("ml",)
+
+
+def follow_key_changes(con: duckdb.DuckDBPyConnection, changes: pd.DataFrame) -> dict[str, int]:
+    """Move rows of every kept person-keyed table from keys retired by a merge to the key that absorbed them.
+
+    Rows of a retired key whose records went to more than one person cannot be told apart: they are deleted
+    rather than given to someone else. Where the absorbing key already has a row for the same snapshot_date (two
+    employee records of one person, both scored), the absorbing key's row is kept. Returns rows moved per table.
+    """
+    merged = changes[changes["change"] == "merged"][["old_key", "new_key"]].drop_duplicates()
+    if merged.empty:
+        return {}
+    moved: dict[str, int] = {}
+    con.register("_merged", merged)
+    con.execute("""create or replace temp table _retired as
+                   select old_key, case when count(distinct new_key) = 1 then min(new_key) end as new_key
+                   from _merged group by old_key""")
+    tables = con.execute(
+        f"""select table_schema, table_name, bool_or(column_name = 'snapshot_date') as has_snapshot
+            from information_schema.columns
+            where table_schema in ({", ".join("?" for _ in KEPT_PERSON_SCHEMAS)})
+              and table_catalog = current_database()
+            group by all having bool_or(column_name = 'person_key') order by 1, 2""",
+        list(KEPT_PERSON_SCHEMAS)).fetchall()
+    for schema, table, has_snapshot in tables:
+        name = f'{schema}."{table}"'
+        gone = "person_key in (select old_key from _retired where new_key is null)"
+        if has_snapshot:
+            gone += (f""" or exists (select 1 from _retired r join {name} t2 on t2.person_key = r.new_key
+                                     where r.old_key = {name}.person_key and t2.snapshot_date = {name}.snapshot_date)""")
+        con.execute(f"delete from {name} where {gone}")
+        count = con.execute(f"""update {name} set person_key = r.new_key from _retired r
+                                where {name}.person_key = r.old_key and r.new_key is not null""").fetchone()[0]
+        if count:
+            moved[f"{schema}.{table}"] = int(count)
+    con.execute("drop table _retired")
+    con.unregister("_merged")
+    return moved
 
 
 def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.DataFrame,
@@ -67,6 +112,7 @@ def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.Da
                             [run_id])
             con.execute(f"insert into {IDENTITY_SCHEMA}.key_changes by name "
                         "select *, current_timestamp as changed_at, ? as run_id from _changes", [run_id])
+            follow_key_changes(con, changes)
             if audit_key is not None:  # counts only: which keys changed is in identity.key_changes
                 append_event(con, audit_key, "identity_keys_changed",
                              {"records": len(crosswalk), "persons": int(crosswalk["person_key"].nunique()),

@@ -96,13 +96,7 @@ job_families as (
 
 stage_reached as (
 
-    select
-        application_id,
-        max(case stage when 'screened' then 1 when 'interview' then 2 when 'offer' then 3 else 0 end)
-            as furthest_stage_rank,
-        min(case when stage in ('rejected', 'withdrawn') then entered_date end) as closed_unsuccessful_date
-    from {{ ref('int_application_stages_linked') }}
-    group by application_id
+    {{ trm.application_stage_reached() }}
 
 ),
 

@@ -3,28 +3,50 @@
     day's point-in-time features; ATS pools (pool_source 'ats', pool_id 'ats__' + the ATS pool name) hold
     from the day the recruiter added the person. days_since_last_touch is carried for the activity measures.
 
-    Incremental, equal to a full build: the first build (or --full-refresh, e.g. after editing a rule)
-    evaluates the talent_pool_history_days days up to the as-of date; later builds re-evaluate the days from
-    var('incremental_lookback_days') before the last stored day (late and corrected exports of those days are
-    seen again) and drop the days that left the window. A change dated further back waits for the weekly full
-    refresh (the nightly schedule's run on the retraining day) or `trm run --full-refresh`. -#}
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='date_day',
-          on_schema_change='append_new_columns',
-          post_hook="delete from {{ this }} where date_day < "
-                    ~ "{{ dbt.dateadd('day', 1 - (var('talent_pool_history_days') | int), trm.as_of_date()) }}") }}
+    Incremental per person, equal to a full build (macros/person_day_increments.sql): the first build (or
+    --full-refresh, e.g. after editing a rule) evaluates the talent_pool_history_days days up to the as-of date.
+    Later builds re-evaluate everyone's days from var('incremental_lookback_days') before the last build's as-of
+    date (late and corrected exports of those days are seen again), and every day of the window for the people
+    whose inputs changed (talent_pool_day_inputs: an identity merge or split, a back-dated job change, a new
+    profile or application); a key retired by a merge loses its rows. Days that left the window are dropped.
+    Activity dated further back than the lookback waits for the weekly full refresh (the nightly schedule's run on
+    the retraining day) or `trm run --full-refresh`. -#}
+{%- set lookback_days = var('incremental_lookback_days') | int -%}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
+          pre_hook="{{ trm.forget_person_days(trm.talent_pool_day_inputs(), var('incremental_lookback_days')) }}",
+          post_hook=["{{ trm.record_person_day_inputs(trm.talent_pool_day_inputs()) }}",
+                     "delete from {{ this }} where date_day < "
+                     ~ "{{ dbt.dateadd('day', 1 - (var('talent_pool_history_days') | int), trm.as_of_date()) }}"]) }}
 {%- set pools = talent_rule_definitions('dim_talent_pool', 'talent_pools') -%}
+{%- set plan = trm.person_day_rebuild_plan(trm.talent_pool_day_inputs(), lookback_days) if is_incremental()
+               else {'resume_after': none, 'people': none} -%}
+{#- Literal bounds (read when the model compiles), so the filters reach the view's day spine and sources. #}
 with
 
 features as (
 
+    {%- if plan.resume_after is none %}
     select * from {{ ref('int_person_day_features_joined') }}
-    {%- if is_incremental() %}
-    {#- A literal bound (read now), so the filter reaches the view's day spine. -#}
-    {%- set last_day = run_query('select max(date_day) from ' ~ this).columns[0].values()[0] if execute else none %}
-    {%- if last_day %}
-    where date_day >= least(
-        {{ dbt.dateadd('day', -(var('incremental_lookback_days') | int), dbt.cast("'" ~ last_day ~ "'", 'date')) }},
-        {{ as_of_date() }})
+    {%- else %}
+    select * from {{ ref('int_person_day_features_joined') }}
+    where date_day > {{ dbt.cast(trm.sql_literal(plan.resume_after), 'date') }}
+    {%- if plan.people is none %}
+    {#- too many to list: the same people, by a subquery (slower: it does not reach the view's sources) #}
+    union all
+    select * from {{ ref('int_person_day_features_joined') }}
+    where date_day <= {{ dbt.cast(trm.sql_literal(plan.resume_after), 'date') }}
+        and person_key in (
+            select c.person_key
+            from ({{ trm.talent_pool_day_inputs() }}) as c
+            left join {{ trm.person_day_state() }} as s
+                on s.person_key = c.person_key
+            where s.person_key is null or s.inputs_fingerprint <> c.inputs_fingerprint
+        )
+    {%- elif plan.people | length %}
+    union all
+    select * from {{ ref('int_person_day_features_joined') }}
+    where date_day <= {{ dbt.cast(trm.sql_literal(plan.resume_after), 'date') }}
+        and person_key in ({% for key in plan.people %}{{ trm.sql_literal(key) }}{{ ', ' if not loop.last }}{% endfor %})
     {%- endif %}
     {%- endif %}
 
