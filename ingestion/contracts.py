@@ -10,6 +10,12 @@ import yaml
 CONTRACTS_DIR = Path(__file__).parent / "contracts"
 LOAD_MODES = ("full_snapshot", "incremental")
 COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "timestamp")
+# `pii:` kinds of direct identifiers. national_id is stored as a keyed hash; the others are kept in raw/staging
+# and the restricted layer only, and are what erasure looks for (privacy/erasure.py).
+PII_KINDS = ("name", "email", "phone", "birth_date", "national_id", "text")
+# Person-bearing source records (identity.person_crosswalk.record_source) and the raw id column naming them.
+PERSON_SOURCES = {"hris__employees": "employee_id", "ats__candidates": "candidate_id",
+                  "ats__event_signups": "signup_id", "im__accounts": "account_id"}
 # DuckDB column type per contract type; raw tables are typed so staging can stay portable SQL.
 DUCKDB_TYPES = {
     "string": "VARCHAR",
@@ -45,6 +51,9 @@ class EntityContract:
     # full_snapshot: every export holds every current record, so a key missing from the latest complete snapshot
     # was deleted at the source and is closed; incremental: exports add or update records, absence means nothing.
     load: str = "incremental"
+    # Whose row this is: column -> the person source (PERSON_SOURCES) or entity whose ids it holds. A row goes
+    # when any of them names an erased record (an application's stages go with the candidate's application).
+    subject: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -72,6 +81,8 @@ def _parse_column(where: str, name: str, spec: dict | None) -> ColumnContract:
     if col_type not in COLUMN_TYPES:
         raise ContractError(f"{where}: column {name!r} has unknown type {col_type!r}; use one of {COLUMN_TYPES}")
     accepted = spec.get("accepted")
+    if spec.get("pii") is not None and spec["pii"] not in PII_KINDS:
+        raise ContractError(f"{where}: column {name!r} has unknown pii kind {spec['pii']!r}; use one of {PII_KINDS}")
     return ColumnContract(
         name=name,
         type=col_type,
@@ -104,6 +115,11 @@ def load_contract_file(path: Path) -> list[EntityContract]:
         if load == "full_snapshot" and not primary_key:
             raise ContractError(f"{where}: a full_snapshot entity needs a primary_key (keys absent from a snapshot "
                                 "are closed)")
+        subject = {column: tuple(refers if isinstance(refers, list) else [refers])
+                   for column, refers in (spec.get("subject") or {}).items()}
+        unknown = [c for c in subject if c not in names]
+        if unknown:
+            raise ContractError(f"{where}: subject columns {unknown} are not declared")
         entities.append(
             EntityContract(
                 source=source,
@@ -112,6 +128,7 @@ def load_contract_file(path: Path) -> list[EntityContract]:
                 primary_key=primary_key,
                 columns=columns,
                 load=load,
+                subject=subject,
             )
         )
     return entities
@@ -124,4 +141,10 @@ def load_contracts(directory: Path | None = None) -> dict[str, EntityContract]:
     for path in sorted(directory.glob("*.yaml")):
         for contract in load_contract_file(path):
             contracts[contract.name] = contract
+    for contract in contracts.values():
+        for column, refers in contract.subject.items():
+            wrong = [r for r in refers if r not in PERSON_SOURCES and r not in contracts]
+            if wrong:
+                raise ContractError(f"{contract.name}: subject {column!r} refers to {wrong}, which is neither a "
+                                    f"person source {sorted(PERSON_SOURCES)} nor an entity")
     return contracts

@@ -13,7 +13,11 @@ Generated from `ingestion/contracts/*.yaml` and `ingestion/mappings/default.yaml
 Each entity lands in DuckDB as `raw.<source>__<entity>` with the contract's columns, typed, plus lineage
 columns `_batch_id`, `_source_file`, `_row_number`, `_loaded_at` and `_row_hash`. Rows that break the contract
 go to `raw.quarantine` with the reason; every file is recorded in `raw.ingestion_files`.
-Required columns are marked **bold**. Values of `pii: national_id` columns are stored as a keyed hash.
+Required columns are marked **bold**. Values of `pii: national_id` columns are stored as a keyed hash; the other
+`pii:` kinds (name, email, phone, birth_date, text) mark direct identifiers, which stay in raw, staging and the
+restricted layer. An entity's `subject` names the columns holding the id of the person a row is about (or of
+the entity row it belongs to, e.g. an application's stages): `trm erase` removes a person's rows by them, and the
+suppression list keeps them out of later loads.
 
 ## Nothing lost: every row of every file
 
@@ -64,10 +68,14 @@ def render() -> str:
             notes = []
             if col.accepted:
                 notes.append(", ".join(str(a) for a in col.accepted))
-            if col.pii:
-                notes.append(f"keyed hash ({col.pii})")
+            if col.pii == "national_id":
+                notes.append("keyed hash (national_id)")
+            elif col.pii:
+                notes.append(f"identifier ({col.pii}): raw, staging and restricted only; erased by `trm erase`")
             if col.description:
                 notes.append(col.description)
+            if col.name in contract.subject:
+                notes.append("subject: a row about " + " or ".join(contract.subject[col.name]))
             parts.append(f"| {label} | {col.type} | {'; '.join(notes)} |")
     return "\n".join(parts) + "\n"
 

@@ -15,6 +15,7 @@ class FileReport:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     error: str | None = None
+    rows_suppressed: int = 0  # rows of erased people dropped at load (privacy/suppression.py)
     duplicate_of: str | None = None
     unmapped_columns: list[str] = field(default_factory=list)
 

@@ -38,6 +38,7 @@ from ingestion.row_guards import mask_ids, quarantine_unreadable_values, shorten
 from ingestion.snapshots import SnapshotParts, close_absent_keys
 from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
 from ingestion.warehouse import RAW_SCHEMA, ensure_entity_table, ensure_raw_schema, fetch_one
+from ingestion.suppression import Suppressions, referred_entities
 
 
 def read_file(path: Path, spec: FileSpec) -> ReadResult:
@@ -96,6 +97,9 @@ class EntityLoader:
         self.pii_key = pii_key
         self.run_id = run_id
         self.log = log or (lambda message: None)
+        # Erased people (trm erase): their rows are dropped before anything is stored, counted per file.
+        self.suppressions = Suppressions.read(con, pii_key)
+        self._suppressed: dict[str, int] = {}
 
     def load(self) -> EntityReport:
         ensure_raw_schema(self.con)
@@ -224,9 +228,15 @@ class EntityLoader:
             items = [item for item in ready if item.spec is spec]
             source = pd.concat([item.read.frame for item in items], ignore_index=True)
             rows = validate_rows(source, spec, self.contract, self.pii_key)
-            frames.append(rows.frame)
+            frames.append(self._without_suppressed(rows.frame))
             rejects.extend(r for item in items for r in item.read.rejects)
             rejects.extend(rows.rejects)
+        if self.suppressions:
+            kept = [r for r in rejects if not self.suppressions.text_matches(r.raw_record)]
+            for reject in rejects:
+                if reject not in kept:
+                    self._suppressed[reject.source_file] = self._suppressed.get(reject.source_file, 0) + 1
+            rejects = kept
         loaded = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         reports: list[FileReport] = []
         while ready:
@@ -261,6 +271,21 @@ class EntityLoader:
                      f"quarantined {report.rows_quarantined}")
         return failures + reports
 
+    def _without_suppressed(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The validated rows less those of erased people, counted per file; the ids of the rows dropped join the
+        suppression list when other entities' rows belong to them (an application's stages)."""
+        hit = self.suppressions.mask(frame, self.contract)
+        if not hit.any():
+            return frame
+        dropped = frame[hit]
+        for source_file, count in dropped[SOURCE_FILE].value_counts().items():
+            self._suppressed[source_file] = self._suppressed.get(source_file, 0) + int(count)
+        if self.contract.name in referred_entities() and len(self.contract.primary_key) == 1:
+            self.suppressions.add_ids(self.con, self.contract.name, dropped[self.contract.primary_key[0]],
+                                      f"follows:{self.run_id or 'load'}")
+        self.log(f"{self.contract.name}: {int(hit.sum())} row(s) of erased people dropped (suppression list)")
+        return frame[~hit].reset_index(drop=True)
+
     def _write_chunk(self, ready: list[_Pending], loaded: pd.DataFrame, rejects: list[Reject]) -> list[FileReport]:
         """Write the rows and rejects of these files in one transaction, then count what was *stored* per file.
 
@@ -280,11 +305,13 @@ class EntityLoader:
                 stored_rows, stored_rejects = (a - b for a, b in zip(after.get(item.batch_id, (0, 0)),
                                                                      before.get(item.batch_id, (0, 0)), strict=True))
                 report = FileReport(item.relative, "loaded", rows_read=item.read.rows_read, rows_loaded=stored_rows,
-                                    rows_quarantined=stored_rejects, unmapped_columns=item.unmapped)
-                if report.rows_read != report.rows_loaded + report.rows_quarantined:  # never lose a row silently
-                    errors[item.relative] = (
+                                    rows_quarantined=stored_rejects, unmapped_columns=item.unmapped,
+                                    rows_suppressed=self._suppressed.get(item.relative, 0))
+                if report.rows_read != report.rows_loaded + report.rows_quarantined + report.rows_suppressed:
+                    errors[item.relative] = (  # never lose a row silently
                         f"row accounting does not balance: {report.rows_read} rows read, {stored_rows} stored in "
-                        f"raw and {stored_rejects} in quarantine; nothing of this file was kept and it is read again "
+                        f"raw, {stored_rejects} in quarantine and {report.rows_suppressed} of erased people "
+                        "dropped; nothing of this file was kept and it is read again "
                         "on the next run (please report this file: it found a bug in TRM's reader)")
                 reports.append(report)
             if errors:
@@ -342,7 +369,7 @@ class EntityLoader:
     def _insert_rejects(self, rejects: list[Reject], batch_ids: dict[str, str]) -> None:
         if not rejects:
             return
-        has_pii = any(c.pii for c in self.contract.columns)
+        has_pii = any(c.pii == "national_id" for c in self.contract.columns)
         frame = pd.DataFrame(
             {
                 "source": self.contract.source,
@@ -367,11 +394,15 @@ class EntityLoader:
     def _write_ledger(self, report: FileReport, batch_id: str, digest: str, path: Path,
                       encoding: str | None, started: pd.Timestamp) -> None:
         self.con.execute(
-            f"""insert into {RAW_SCHEMA}.ingestion_files values
-                (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)""",
+            f"""insert into {RAW_SCHEMA}.ingestion_files
+                (batch_id, entity, source_file, content_hash, file_bytes, encoding, status, duplicate_of, rows_read,
+                 rows_loaded, rows_quarantined, unmapped_columns, error, run_id, started_at, finished_at,
+                 rows_suppressed)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, ?)""",
             [batch_id, self.contract.name, report.source_file, digest, path.stat().st_size, encoding,
              report.status, report.duplicate_of, report.rows_read, report.rows_loaded, report.rows_quarantined,
-             ",".join(report.unmapped_columns) or None, report.error, self.run_id, started.to_pydatetime()],
+             ",".join(report.unmapped_columns) or None, report.error, self.run_id, started.to_pydatetime(),
+             report.rows_suppressed],
         )
 
     def _replace_failure(self, report: FileReport, item: _Pending) -> None:

@@ -169,7 +169,7 @@ def _key_of(out: pd.DataFrame, idx: int, key_columns: tuple[str, ...]) -> tuple 
 
 def _redacted_record(row: pd.Series, contract: EntityContract, resolved: dict[str, list[str]]) -> dict:
     """The source record for the quarantine, with national-ID columns masked: quarantine must not leak them."""
-    secret = {name for c in contract.columns if c.pii for name in resolved.get(c.name, [])}
+    secret = {name for c in contract.columns if c.pii == "national_id" for name in resolved.get(c.name, [])}
     record = {}
     for key, value in row.items():
         if key in _LINEAGE:

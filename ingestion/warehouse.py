@@ -48,7 +48,8 @@ create table if not exists {RAW_SCHEMA}.ingestion_files (
     error varchar,
     run_id varchar,
     started_at timestamptz,
-    finished_at timestamptz
+    finished_at timestamptz,
+    rows_suppressed bigint default 0   -- rows of erased people dropped at load (privacy/suppression.py)
 )"""
 
 # Full snapshots (ingestion/snapshots.py): keys closed because the latest complete export no longer held them, and
@@ -152,6 +153,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(QUARANTINE_DDL)
     con.execute(LEDGER_DDL)
+    # ledgers written before erasure existed lack the column (raw tables only ever grow)
+    con.execute(f"alter table {RAW_SCHEMA}.ingestion_files add column if not exists rows_suppressed bigint default 0")
     for statement in SNAPSHOT_DDL:
         con.execute(statement)
 
