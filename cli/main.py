@@ -149,6 +149,18 @@ def _audit(args: argparse.Namespace) -> int:
     return audit(args, _engine_configured(Settings.from_env()))
 
 
+def _erase_options(p: argparse.ArgumentParser) -> None:
+    from cli.erase import add_arguments
+
+    add_arguments(p)
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from cli.erase import erase
+
+    return erase(args, _engine_configured(Settings.from_env()))
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -164,6 +176,8 @@ COMMANDS = [
                        "check flags wrongly", _batches_options, _batches),
     Command("sql", "run a read-only SQL query against the publication (published.duckdb)", _sql_options, _sql),
     Command("audit", "the hash-chained audit log: trm audit show | trm audit verify", _audit_options, _audit),
+    Command("erase", "remove one person from every layer, keep them out of later loads, and republish "
+                     "(--dry-run shows what would go)", _erase_options, _erase),
     Command("resolve", "resolve any person CSV to stable person keys: trm resolve IN.csv OUT.csv",
             _resolve_options, _resolve),
     Command("sentiment", "score any CSV's text column: trm sentiment IN.csv OUT.csv --text-column text",

@@ -36,9 +36,9 @@ from ingestion.readers import (
 )
 from ingestion.row_guards import mask_ids, quarantine_unreadable_values, shorten
 from ingestion.snapshots import SnapshotParts, close_absent_keys
+from ingestion.suppression import Suppressions, referred_entities
 from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
 from ingestion.warehouse import RAW_SCHEMA, ensure_entity_table, ensure_raw_schema, fetch_one
-from ingestion.suppression import Suppressions, referred_entities
 
 
 def read_file(path: Path, spec: FileSpec) -> ReadResult:

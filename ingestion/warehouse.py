@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -197,3 +198,30 @@ def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(fetch_one(con, "select count(*) from information_schema.tables where table_schema = ? "
                                "and table_name = ?", [schema, table])[0])
+
+
+def compact_database(path: Path) -> tuple[int, int]:
+    """Rewrite a DuckDB file into a fresh one and swap it in: deleted rows' bytes stay in a file's free blocks until
+    reused, so after an erasure the file is copied table by table (COPY FROM DATABASE) and the copy renamed over
+    it. Needs every other connection closed (callers hold the run lock). Returns (bytes before, bytes after)."""
+    path = Path(path)
+    fresh = path.with_name(f".{path.name}.compact.tmp")
+    fresh.unlink(missing_ok=True)
+    before = path.stat().st_size
+    con = duckdb.connect()
+    try:
+        apply_engine_limits(con)
+        con.execute(f"attach {sql_literal(str(path))} as old_db (read_only)")
+        con.execute(f"attach {sql_literal(str(fresh))} as new_db")
+        con.execute("copy from database old_db to new_db")
+        con.execute("detach new_db")
+        con.execute("detach old_db")
+    except Exception:
+        fresh.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
+    os.chmod(fresh, path.stat().st_mode & 0o777)
+    os.replace(fresh, path)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    return before, path.stat().st_size

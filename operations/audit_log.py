@@ -35,7 +35,8 @@ create table if not exists {EVENTS} (
     hash varchar not null
 )"""
 # The kinds of event, so a reader (trm audit show --kind) and a writer agree on the words.
-KINDS = ("run_started", "published", "batch_rejected", "batch_accepted", "identity_keys_changed", "retention_purged")
+KINDS = ("run_started", "published", "batch_rejected", "batch_accepted", "identity_keys_changed", "retention_purged",
+         "erased")
 
 
 def audit_key(pii_key: bytes) -> bytes:

@@ -21,17 +21,18 @@ def new_key() -> str:
     return KEY_PREFIX + secrets.token_hex(8)
 
 
-def assign_keys(record_ids: np.ndarray, labels: np.ndarray,
-                previous: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame]:
-    """(person_key per record, key_changes[old_key, new_key, change]) for cluster ``labels``."""
+def assign_keys(record_ids: np.ndarray, labels: np.ndarray, previous: pd.DataFrame | None = None,
+                retired: set[str] | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+    """(person_key per record, key_changes[old_key, new_key, change]) for cluster ``labels``; ``retired`` keys
+    (erased people) are never issued again."""
     n_clusters = int(labels.max()) + 1 if len(labels) else 0
     cluster_key = np.full(n_clusters, None, dtype=object)
-    used: set[str] = set()
+    used: set[str] = set(retired or ())
     changes: list[tuple[str, str, str]] = []
     overlaps = pd.DataFrame()
     if previous is not None and len(previous):
         prev = previous[["record_id", "person_key"]].dropna().astype(str).drop_duplicates("record_id")
-        used = set(prev["person_key"])
+        used |= set(prev["person_key"])
         frame = pd.DataFrame({"record_id": record_ids.astype(str), "cluster": labels})
         joined = frame.merge(prev, on="record_id", how="inner")
         if len(joined):

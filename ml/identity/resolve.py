@@ -150,7 +150,8 @@ def _enforced_ids(nr: pd.DataFrame, model: FSModel | None, cfg: ResolverConfig) 
 
 
 def resolve(records: pd.DataFrame, config: ResolverConfig | None = None, previous: pd.DataFrame | None = None,
-            overrides: pd.DataFrame | None = None, must_links: pd.DataFrame | None = None) -> ResolutionResult:
+            overrides: pd.DataFrame | None = None, must_links: pd.DataFrame | None = None,
+            retired_keys: set[str] | None = None) -> ResolutionResult:
     """Resolve ``records`` into persons; see the module docstring and :class:`ResolverConfig`."""
     cfg = config or ResolverConfig()
     validate_records(records)
@@ -189,7 +190,7 @@ def resolve(records: pd.DataFrame, config: ResolverConfig | None = None, previou
         ids = _enforced_ids(nr, model, cfg)
         labels = cluster(n, edges, cannot[0], cannot[1], ids, nr["nid_hash"].to_numpy(), cfg.id_typo_edits)
     with phase("keys"):
-        keys, changes = assign_keys(record_ids, labels, previous)
+        keys, changes = assign_keys(record_ids, labels, previous, retired_keys)
         rule, best = _record_rule(n, edges, labels)
         sizes = np.bincount(labels, minlength=int(labels.max()) + 1 if n else 0)
         crosswalk = pd.DataFrame({"record_id": records["record_id"].astype(str).to_numpy(), "person_key": keys,

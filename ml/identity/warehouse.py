@@ -19,6 +19,8 @@ from ml.identity.resolve import ResolutionResult, resolve
 from operations.audit_log import append_event
 
 IDENTITY_SCHEMA = "identity"
+# Keys of erased people (privacy/erasure.py): never issued again.
+RETIRED_KEYS = f"{IDENTITY_SCHEMA}.retired_keys"
 # Source of each person record: staging view, its id column, and the columns the resolver compares.
 PERSON_SOURCES = {
     "hris__employees": ("stg_hris__employees", "employee_id",
@@ -133,8 +135,10 @@ def resolve_people(con: duckdb.DuckDBPyConnection, overrides_path: Path | None, 
     previous = (con.execute(f"select record_id, person_key from {IDENTITY_SCHEMA}.person_crosswalk").df()
                 if table_exists(con, IDENTITY_SCHEMA, "person_crosswalk") else None)
     overrides = load_overrides(overrides_path) if overrides_path and overrides_path.exists() else None
+    retired = ({r[0] for r in con.execute(f"select person_key from {RETIRED_KEYS}").fetchall()}
+               if table_exists(con, IDENTITY_SCHEMA, "retired_keys") else set())
     result = resolve(records.drop(columns=["record_source", "source_record_id"]), ResolverConfig(progress=False),
-                     previous=previous, overrides=overrides, must_links=known_links(con))
+                     previous=previous, overrides=overrides, must_links=known_links(con), retired_keys=retired)
     crosswalk = records[["record_id", "record_source", "source_record_id"]].merge(
         result.crosswalk, on="record_id", how="left", validate="one_to_one")
     _write(con, crosswalk, result.pairs[["record_id_a", "record_id_b", "match_probability", "match_weight"]],

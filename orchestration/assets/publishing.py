@@ -24,6 +24,7 @@ from dagster import (
 from operations.dbt_project import ensure_manifest, full_refresh_requested
 from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
 from orchestration.resources import TRMResource
+from privacy.erasure import erased_since_publication
 from publication.gate import as_of_date, failed_blocking, model_versions, privacy_audit
 from publication.publish import (
     CheckRecord,
@@ -115,6 +116,8 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
         record = PublicationRecord(run_id=context.run.run_id, as_of_date=as_of_date(settings.warehouse),
                                    checks=checks, model_versions=model_versions(settings.warehouse),
                                    audit_head=trm.audit_head())
+        rewrite_all = (full_refresh_requested(context.run.tags)
+                       or erased_since_publication(settings.warehouse, settings.published))
         try:
             result = publish(settings.warehouse, settings.published, tables, record,
                              audit=privacy_audit(settings.warehouse, [t.name for t in tables],
@@ -122,8 +125,9 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
                              parquet_dir=settings.published_parquet
                              if settings.publish_parquet else None,
                              progress=context.log.debug,
-                             # a full-refresh night writes every mart again, into a fresh (compacted) file
-                             rewrite_all=full_refresh_requested(context.run.tags),
+                             # a full-refresh night writes every mart again, into a fresh (compacted) file;
+                             # so does the first publication after an erasure (no erased bytes carried over)
+                             rewrite_all=rewrite_all,
                              share_with=settings.publication_group)
         except PublishBlocked as exc:
             raise Failure(description=f"not published: {exc}\n{settings.published} is unchanged.",
@@ -137,7 +141,8 @@ def _build_published_marts(gated: set[AssetKey], check_keys: set[AssetCheckKey])
         restricted = publish(settings.warehouse, settings.restricted_published, restricted_tables(ensure_manifest()),
                              PublicationRecord(run_id=record.run_id, as_of_date=record.as_of_date,
                                                audit_head=trm.audit_head()),
-                             source_schema="restricted", share_with=settings.restricted_group)
+                             source_schema="restricted", share_with=settings.restricted_group,
+                             rewrite_all=rewrite_all)
         trm.audit("published", {"file": restricted.path.name, "tables": len(restricted.row_counts),
                                 "total_rows": sum(restricted.row_counts.values())}, context.run.run_id)
         rows = "\n".join(f"| {name} | {count:,} |" for name, count in sorted(result.row_counts.items()))

@@ -1,0 +1,80 @@
+"""Remove an erased person from the files BI and HR already read, without waiting for the next gated run.
+
+``trm erase`` republishes by running the nightly job, but a blocking check can stop that run and leave the last
+publication in place. So the erasure first purges the existing publications itself: the person's rows (any table
+with a ``person_key``) are deleted from a copy of each DuckDB publication, the copy is compacted into a fresh file
+(no deleted bytes in free blocks) and renamed over the original under the publisher's lock; every kept Parquet
+folder has its files rewritten without them. Aggregates computed with the person stay until the next publication
+(they describe groups of at least min_group_size people, not the person).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from ingestion.warehouse import compact_database, sql_literal
+
+
+def _person_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return con.execute("""select c.table_schema, c.table_name from information_schema.columns c
+                          join information_schema.tables t using (table_catalog, table_schema, table_name)
+                          where c.column_name = 'person_key' and t.table_type = 'BASE TABLE'
+                            and c.table_catalog = current_database() order by 1, 2""").fetchall()
+
+
+def purge_publication(published: Path, person_key: str) -> int:
+    """Delete ``person_key``'s rows from a DuckDB publication, compacted and swapped atomically; rows removed."""
+    published = Path(published)
+    if not published.exists():
+        return 0
+    working = published.with_name(f".{published.name}.erasure.tmp")
+    with (published.parent / f".{published.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.copyfile(published, working)
+        try:
+            con = duckdb.connect(str(working))
+            try:
+                removed = 0
+                for schema, table in _person_tables(con):
+                    removed += con.execute(f'delete from {schema}."{table}" where person_key = ?',
+                                           [person_key]).fetchone()[0]
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            compact_database(working)
+            os.chmod(working, published.stat().st_mode & 0o777)
+            os.replace(working, published)
+        finally:
+            working.unlink(missing_ok=True)
+    return removed
+
+
+def purge_parquet(parquet_root: Path, person_key: str) -> int:
+    """Rewrite every kept Parquet file holding ``person_key`` without its rows; rows removed."""
+    if not Path(parquet_root).exists():
+        return 0
+    removed = 0
+    con = duckdb.connect()
+    try:
+        for path in sorted(p for p in Path(parquet_root).glob("*/*.parquet") if not p.parent.name.startswith(".")):
+            source = sql_literal(str(path))
+            columns = {r[0] for r in con.execute(f"describe select * from read_parquet({source})").fetchall()}
+            if "person_key" not in columns:
+                continue
+            found = con.execute(f"select count(*) from read_parquet({source}) where person_key = ?",
+                                [person_key]).fetchone()[0]
+            if not found:
+                continue
+            fresh = path.with_name(f".{path.name}.erasure.tmp")
+            con.execute(f"copy (select * from read_parquet({source}) where person_key is distinct from "
+                        f"{sql_literal(person_key)}) to {sql_literal(str(fresh))} (format parquet)")
+            os.replace(fresh, path)  # a hard link shared with another folder is rewritten there in its turn
+            removed += found
+    finally:
+        con.close()
+    return removed

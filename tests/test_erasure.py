@@ -1,0 +1,155 @@
+"""`trm erase`: a person leaves every layer, in every format and encoding, and never comes back.
+
+On a copy of the first night (the hand-written landing folder: GB18030 CSV, XLSX, Slack JSON with exploded
+channel members, WeCom NDJSON, Parquet punches), two people are erased: Amy Tan (Slack user U1: users.json, a
+channel's member list, a message) by email, republished by the nightly job, and 张伟 (HRIS employee E001, his
+punches in Parquet) by a phone number written another way, without a run (the publications purged in place). A byte-level scan of every file under TRM_HOME (landing, the compacted warehouse, both
+publications, Dagster's storage) then finds none of their identifiers, which the same scan found before. The
+next export that still holds 张伟 is dropped at load and counted; unknown people and dry runs change nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import copy_first_night
+
+from cli.erase import erase
+
+ZHANG = {"name": "张伟", "email": "zhang.wei@corp.cn", "phone": "13800138000", "national_id": "110101199003071234"}
+AMY = {"name": "Amy Tan", "email": "amy.tan@corp.com", "phone": "8123 4567"}
+
+
+def _args(**given) -> argparse.Namespace:
+    values = {"person_key": None, "email": None, "phone": None, "national_id": None, "reason": "ticket 42",
+              "dry_run": False, "wait": 0.0, "no_run": False}
+    return argparse.Namespace(**(values | given))
+
+
+def _needles(person: dict[str, str]) -> dict[bytes, str]:
+    """The byte strings a scan looks for: each identifier in UTF-8, GB18030 and UTF-16 (DuckDB and Excel)."""
+    found = {}
+    for kind, value in person.items():
+        for encoding in ("utf-8", "gb18030", "utf-16-le"):
+            found[value.encode(encoding)] = f"{kind} ({encoding})"
+    return found
+
+
+def _scan(home: Path, person: dict[str, str]) -> list[str]:
+    needles = _needles(person)
+    hits = []
+    for path in sorted(p for p in home.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        hits += [f"{path.relative_to(home)}: {what}" for needle, what in needles.items() if needle in data]
+    return hits
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def erased(first_night, tmp_path_factory):
+    settings = copy_first_night(first_night, tmp_path_factory.mktemp("erasure"))
+    before = {"zhang": _scan(settings.home, ZHANG), "amy": _scan(settings.home, AMY)}
+    original_employees = (settings.landing / "hris" / "employees.csv").read_bytes()
+    # Amy first, republished by the nightly job; then 张伟 without a run (he is the company's only current
+    # employee: the gate would rightly refuse a warehouse without one), so the publications are purged in place.
+    statuses = {"amy": erase(_args(email="AMY.TAN@corp.com"), settings),
+                "zhang": erase(_args(phone="+86 138-0013-8000", no_run=True), settings)}
+    after = {"zhang": _scan(settings.home, ZHANG), "amy": _scan(settings.home, AMY)}
+    return {"settings": settings, "before": before, "after": after, "statuses": statuses,
+            "original_employees": original_employees}
+
+
+def test_erasure_leaves_no_identifier_in_any_file(erased):
+    assert erased["statuses"] == {"amy": 0, "zhang": 0}
+    # The scan is worth something: before the erasure it found them in landing and in the working warehouse.
+    assert any(h.startswith("landing/") for h in erased["before"]["zhang"]), erased["before"]["zhang"]
+    assert any(h.startswith("landing/") for h in erased["before"]["amy"]), erased["before"]["amy"]
+    assert erased["after"] == {"zhang": [], "amy": []}
+
+
+def test_erasure_keeps_everyone_else_and_the_files_readable(erased):
+    settings = erased["settings"]
+    employees = (settings.landing / "hris" / "employees.csv").read_bytes().decode("gb18030")
+    assert "E001" not in employees and "李娜" in employees and employees.startswith("工号,姓名")
+    users = (settings.landing / "im" / "slack" / "users.json").read_text(encoding="utf-8")
+    channels = (settings.landing / "im" / "slack" / "channels.json").read_text(encoding="utf-8")
+    assert '"U1"' not in users and '"U2"' in users
+    assert '"U1"' not in channels and '"U2"' in channels and "eng-platform" in channels  # the channel stays
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        raw = con.execute("select (select count(*) from raw.hris__employees where employee_id = 'E001'), "
+                          "(select count(*) from raw.hris__employees where employee_id = 'E002'), "
+                          "(select count(*) from raw.attendance__punches), "
+                          "(select count(*) from raw.im__channel_members where account_id = 'U2'), "
+                          "(select count(*) from raw.im__messages where sender_account_id = 'U1')").fetchone()
+        receipts = con.execute("select count(*), count(distinct person_key) from privacy.erasures").fetchone()
+        retired = con.execute("select count(*) from identity.retired_keys").fetchone()[0]
+        in_crosswalk = con.execute("select count(*) from identity.person_crosswalk where person_key in "
+                                   "(select person_key from identity.retired_keys)").fetchone()[0]
+        audit = con.execute("select count(*) from audit.events where kind = 'erased'").fetchone()[0]
+        # The ledger knows the rewritten files: the next run finds them unchanged instead of loading them again.
+        unchanged = con.execute("select count(*) from raw.ingestion_files where source_file = 'hris/employees.csv' "
+                                "and status = 'loaded' and content_hash = ?",
+                                [_digest(settings.landing / "hris" / "employees.csv")]).fetchone()[0]
+    finally:
+        con.close()
+    assert raw == (0, 1, 0, 1, 0)
+    assert receipts == (2, 2) and retired == 2 and in_crosswalk == 0 and audit == 2
+    assert unchanged == 1
+
+
+def test_an_erased_person_in_a_new_export_is_dropped_and_counted(erased, tmp_path):
+    from ingestion.contracts import load_contracts
+    from ingestion.loader import load_entity
+    from ingestion.mapping import load_mapping
+
+    settings = erased["settings"]
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(settings.warehouse, warehouse)
+    landing = tmp_path / "landing"
+    (landing / "hris").mkdir(parents=True)
+    (landing / "hris" / "employees_2026-12-07.csv").write_bytes(erased["original_employees"])  # still holds him
+    contracts = load_contracts()
+    con = duckdb.connect(str(warehouse))
+    try:
+        load_entity(con, contracts["hris__employees"], load_mapping(None, contracts), landing,
+                    settings.pii_key(), "next-night")
+        zhang = con.execute("select count(*) from raw.hris__employees where employee_id = 'E001'").fetchone()[0]
+        ledger = con.execute("select rows_read, rows_loaded, rows_quarantined, rows_suppressed "
+                             "from raw.ingestion_files where source_file like 'hris/employees_2026%'").fetchone()
+    finally:
+        con.close()
+    assert zhang == 0
+    rows_read, rows_loaded, rows_quarantined, rows_suppressed = ledger
+    assert rows_suppressed == 1 and rows_read == rows_loaded + rows_quarantined + rows_suppressed
+
+
+def test_unknown_people_and_dry_runs_change_nothing(erased, capsys):
+    settings = erased["settings"]
+    before = _digest(settings.warehouse)
+    assert erase(_args(email="nobody@corp.cn"), settings) == 2
+    assert "no person found" in capsys.readouterr().err
+    assert erase(_args(email="li.na@corp.cn", dry_run=True), settings) == 0
+    out = capsys.readouterr().out
+    assert "would remove" in out and "Dry run: nothing was changed." in out
+    assert "李娜" not in out and "li.na@corp.cn" not in out  # the plan names counts and files, not the person
+    assert _digest(settings.warehouse) == before
+
+
+def test_an_erased_key_is_never_issued_again(monkeypatch):
+    import numpy as np
+
+    from ml.identity import keys as key_module
+
+    drawn = iter(["Perased", "Pfresh1", "Perased", "Pfresh2"])  # the generator comes up with the erased key
+    monkeypatch.setattr(key_module, "new_key", lambda: next(drawn))
+    keys, _ = key_module.assign_keys(np.array(["a", "b"]), np.array([0, 1]), None, {"Perased"})
+    assert sorted(keys) == ["Pfresh1", "Pfresh2"]
