@@ -28,9 +28,10 @@ EMPLOYEES_ZH = (
 # (pyproject.toml) xdist hands files out in collection order: one worker starts with the end-to-end module (it
 # runs the first night, `nightly_run`), the other with the core dbt module (it builds the shared company,
 # tests/shared_company.py); the recovery module, which copies the first night, comes next, then the night-by-night
-# incremental module (its own company, ~2.5 minutes): the long modules start early, short ones fill the end.
+# incremental module (its own company, ~2.5 minutes) and the erasure module (a copy of the first night and one more
+# nightly run): the long modules start early, short ones fill the end.
 FIRST_MODULES = ("test_orchestration.py", "test_dbt_core.py", "test_nightly_recovery.py",
-                 "test_incremental_nightly.py")
+                 "test_incremental_nightly.py", "test_erasure.py")
 
 
 def pytest_collection_modifyitems(config, items):  # noqa: ARG001 - pytest's hook signature
