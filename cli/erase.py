@@ -74,14 +74,15 @@ def erase(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 key = settings.pii_key()
                 person = find_person(con, contracts, by, value, key)
-                plan = plan_erasure(con, contracts, mapping, person)
+                plan = plan_erasure(con, contracts, mapping, [person])
                 if args.dry_run:
                     _print_plan(plan.summary(), dry_run=True)
                     print("Dry run: nothing was changed.")
                     return 0
                 rewritten = [r for r in (prepare(settings.landing, e) for e in plan.landing.values()) if r]
                 try:
-                    receipt = apply_erasure(con, contracts, plan, key, audit_key(key), args.reason, rewritten)
+                    receipt = apply_erasure(con, contracts, plan, key, audit_key(key), args.reason, rewritten,
+                                            run_id=run_id)
                 except Exception:
                     discard(rewritten)
                     raise
@@ -91,9 +92,9 @@ def erase(args: argparse.Namespace, settings: Settings) -> int:
                 con.close()
             before, after = compact_database(settings.warehouse)
             # what BI and HR already read loses the person now, whatever the republishing run below decides
-            published_rows = sum(purge_publication(path, plan.person_key)
+            published_rows = sum(purge_publication(path, plan.person_keys)
                                  for path in (settings.published, settings.restricted_published))
-            published_rows += purge_parquet(settings.published_parquet, plan.person_key)
+            published_rows += purge_parquet(settings.published_parquet, plan.person_keys)
             _print_plan(receipt, dry_run=False)
             print(f"  {published_rows:>8,} row(s)  in the publications (purged and compacted in place)")
             print(f"Warehouse compacted ({before / 1e6:,.0f} MB -> {after / 1e6:,.0f} MB); receipt in "

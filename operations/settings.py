@@ -53,8 +53,9 @@ class Settings:
     # One run at a time per TRM_HOME: how long a run started by Dagster (schedule, sensor, UI) waits for the run
     # lock before failing with "a run is in progress"; `trm run` stops at once unless given --wait.
     run_lock_wait_seconds: int = 3 * 3600
-    # Raw IM text of scored messages older than this is set to null.
-    im_text_retention_days: int = 30
+    # The retention policy (YAML: how long people and rows are kept, IM text included); None: the built-in
+    # privacy/retention.yaml. Every nightly enforces it before the warehouse is built.
+    retention: Path | None = None
     # Where the trained sentiment model is cached; None: <home>/models/sentiment.
     sentiment_model_dir: Path | None = field(default=None)
     # DuckDB's memory ceiling for every connection TRM opens and for dbt (a size such as 4GB or 512MB, or a share
@@ -174,7 +175,7 @@ ENVIRONMENT = {
     "notify_command": "TRM_NOTIFY_COMMAND",
     "max_field_chars": "TRM_MAX_FIELD_CHARS",
     "run_lock_wait_seconds": "TRM_RUN_LOCK_WAIT_SECONDS",
-    "im_text_retention_days": "TRM_IM_TEXT_RETENTION_DAYS",
+    "retention": "TRM_RETENTION",
     "sentiment_model_dir": "TRM_SENTIMENT_MODEL_DIR",
     "memory_limit": "TRM_MEMORY_LIMIT",
     "threads": "TRM_THREADS",
@@ -187,7 +188,7 @@ ENVIRONMENT = {
 # sensor, their only reader, gets the Settings object itself.
 SECRETS = frozenset({"notify_webhook", "notify_command"})
 # Whole-number settings that may be 0 (the others must be at least 1).
-_ZERO_ALLOWED = {"run_lock_wait_seconds", "sensor_settle_seconds", "im_text_retention_days", "full_refresh_weekday"}
+_ZERO_ALLOWED = {"run_lock_wait_seconds", "sensor_settle_seconds", "full_refresh_weekday"}
 
 
 _MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*(%|[KMGT]i?B)\s*$", re.IGNORECASE)

@@ -17,6 +17,7 @@ from orchestration.assets.attrition import (
 from orchestration.assets.dbt import build_dbt_assets, dbt_resource
 from orchestration.assets.identity import person_crosswalk
 from orchestration.assets.ingestion import SOURCE_DELETIONS, build_ingestion_assets
+from orchestration.assets.privacy import retention_due
 from orchestration.assets.publishing import publishing_assets
 from orchestration.assets.quality import build_quality_checks, gated_assets
 from orchestration.assets.sentiment import comment_sentiment, message_sentiment
@@ -30,8 +31,8 @@ def build_definitions(settings: Settings) -> Definitions:
     contracts = load_contracts()
     mapping = load_mapping(settings.mapping, contracts)
     ingestion_assets, ingestion_checks = build_ingestion_assets(contracts)
-    assets = [*ingestion_assets, *build_dbt_assets(), person_crosswalk, message_sentiment, comment_sentiment,
-              attrition_features, attrition_model, attrition_scores]
+    assets = [*ingestion_assets, *build_dbt_assets(), person_crosswalk, retention_due, message_sentiment,
+              comment_sentiment, attrition_features, attrition_model, attrition_scores]
     asset_keys = {key for a in assets for key in a.keys}
     suites = load_suites()  # parsed once: each expectation is built (validated) by GX when it loads
     checks = [*ingestion_checks, attrition_drift, *build_quality_checks(asset_keys, suites)]

@@ -48,7 +48,7 @@ class ErasureError(ValueError):
 @dataclass
 class ErasurePlan:
     erasure_id: str
-    person_key: str
+    person_keys: list[str]  # one person on request; a batch for a retention rule
     record_ids: list[str]  # crosswalk record ids
     ids: dict[str, set[str]]  # person source or entity -> raw ids of the person's rows
     raw_where: dict[str, str]  # entity -> SQL condition selecting the person's raw rows
@@ -61,7 +61,9 @@ class ErasurePlan:
 
     def summary(self) -> dict[str, object]:
         """The receipt: counts per layer and file, no identifiers."""
-        return {"erasure_id": self.erasure_id, "person_key": self.person_key, "source_records": len(self.record_ids),
+        return {"erasure_id": self.erasure_id, "persons": len(self.person_keys),
+                "person_key": self.person_keys[0] if len(self.person_keys) == 1 else None,
+                "source_records": len(self.record_ids),
                 "raw_rows": {k: v for k, v in sorted(self.raw_rows.items()) if v},
                 "quarantine_rows": len(self.quarantine_rowids),
                 "landing_files": {k: len(e.rows) + sum(len(v) for v in e.elements.values())
@@ -132,19 +134,20 @@ def _record_id_sql(source: str, id_column: str) -> str:
 
 
 def plan_erasure(con: duckdb.DuckDBPyConnection, contracts: dict[str, EntityContract], mapping: Mapping,
-                 person_key: str) -> ErasurePlan:
-    """Everything that goes with ``person_key``, counted; nothing is changed."""
+                 person_keys: list[str]) -> ErasurePlan:
+    """Everything that goes with ``person_keys``, counted; nothing is changed."""
     records = con.execute("select record_id, record_source, source_record_id from identity.person_crosswalk "
-                          "where person_key = ?", [person_key]).fetchall()
+                          f"where person_key in {_in(person_keys)}").fetchall() if person_keys else []
     ids: dict[str, set[str]] = {}
+    accounts = [f"{source}:{source_id}" for _r, source, source_id in records if source == "im__accounts"]
     for _record_id, source, source_id in records:
-        if source == "im__accounts":  # the crosswalk holds the staging surrogate; raw holds the account id
-            found = con.execute(f"select distinct cast(account_id as varchar) from {RAW_SCHEMA}.im__accounts where "
-                                f"{_record_id_sql(source, 'account_id')} = ?", [f"{source}:{source_id}"]).fetchall()
-            ids.setdefault(source, set()).update(r[0] for r in found)
-        else:
+        if source != "im__accounts":
             ids.setdefault(source, set()).add(str(source_id))
-    plan = ErasurePlan(uuid.uuid4().hex[:16], person_key, [r[0] for r in records], ids, {})
+    if accounts:  # the crosswalk holds the staging surrogate; raw holds the account id
+        found = con.execute(f"select distinct cast(account_id as varchar) from {RAW_SCHEMA}.im__accounts where "
+                            f"{_record_id_sql('im__accounts', 'account_id')} in {_in(accounts)}").fetchall()
+        ids.setdefault("im__accounts", set()).update(r[0] for r in found)
+    plan = ErasurePlan(uuid.uuid4().hex[:16], sorted(person_keys), [r[0] for r in records], ids, {})
     pending = [c for c in contracts.values() if c.subject and table_exists(con, RAW_SCHEMA, c.name)]
     while True:  # entities whose rows belong to erased rows of another entity follow once that one is planned
         ready = [c for c in pending if all(r in PERSON_SOURCES or r in plan.raw_where
@@ -238,7 +241,7 @@ def _tables_with(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...], colum
 def _warehouse_targets(con: duckdb.DuckDBPyConnection, plan: ErasurePlan,
                        contracts: dict[str, EntityContract]) -> dict[str, str]:
     """Tables outside raw holding the person's rows -> the condition selecting them."""
-    targets = {f'{s}."{t}"': f"person_key = '{plan.person_key}'"
+    targets = {f'{s}."{t}"': f"person_key in {_in(plan.person_keys)}"
                for s, t in _tables_with(con, (*DBT_SCHEMAS, ML_SCHEMA), "person_key")}
     for schema, table in _tables_with(con, DBT_SCHEMAS, "_batch_id"):  # incremental staging, by whose row it is
         contract = contracts.get(table.removeprefix("stg_"))
@@ -263,13 +266,16 @@ def _plan_warehouse(con: duckdb.DuckDBPyConnection, plan: ErasurePlan, contracts
 
 
 def apply_erasure(con: duckdb.DuckDBPyConnection, contracts: dict[str, EntityContract], plan: ErasurePlan,
-                  key: bytes, audit_key: bytes, reason: str, rewritten: list) -> dict[str, object]:
-    """Remove what ``plan`` lists, add the suppression entries, the retired key and the receipt: one transaction.
-    ``rewritten``: the landing files prepared without the person's rows (their new hashes go to the ledger)."""
+                  key: bytes, audit_key: bytes, reason: str, rewritten: list, kind: str = "request",
+                  suppress_identifiers: bool = True, run_id: str | None = None) -> dict[str, object]:
+    """Remove what ``plan`` lists, add the suppression entries, the retired keys and the receipt: one transaction.
+    ``rewritten``: the landing files prepared without the person's rows (their new hashes go to the ledger).
+    ``kind``: 'request' (trm erase) or 'retention:<rule>'; a retention purge suppresses the record ids only
+    (``suppress_identifiers`` False), so the person may come back through a new record, e.g. a new application."""
     receipt = plan.summary()
     ensure_table(con)
     con.execute(f"""create table if not exists {RECEIPTS} (erasure_id varchar primary key, erased_at timestamptz,
-                    person_key varchar, reason varchar, receipt json)""")
+                    kind varchar, persons integer, reason varchar, receipt json, run_id varchar)""")
     con.execute(f"create table if not exists {RETIRED_KEYS} (person_key varchar primary key, retired_at timestamptz, "
                 "reason varchar)")
     con.execute("begin")
@@ -283,26 +289,29 @@ def apply_erasure(con: duckdb.DuckDBPyConnection, contracts: dict[str, EntityCon
         for table, where in _warehouse_targets(con, plan, contracts).items():
             con.execute(f"delete from {table} where {where}")
         if plan.record_ids:
-            con.execute("delete from identity.person_crosswalk where person_key = ?", [plan.person_key])
+            con.execute(f"delete from identity.person_crosswalk where person_key in {_in(plan.person_keys)}")
             if table_exists(con, "identity", "match_pairs"):
                 con.execute(f"delete from identity.match_pairs where record_id_a in {_in(plan.record_ids)} "
                             f"or record_id_b in {_in(plan.record_ids)}")
-        con.execute(f"insert or ignore into {RETIRED_KEYS} values (?, current_timestamp, 'erased')",
-                    [plan.person_key])
+        con.executemany(f"insert or ignore into {RETIRED_KEYS} values (?, current_timestamp, ?)",
+                        [(k, "erased" if kind == "request" else kind) for k in plan.person_keys])
         suppressions = Suppressions(key)
-        for kind, values in plan.ids.items():
-            suppressions.add_ids(con, kind, values, plan.erasure_id)
-        for kind, values in plan.identifiers.items():
-            found = list(values) if kind == "national_id" else values
-            suppressions.add_ids(con, kind, found, plan.erasure_id)
+        for source, values in plan.ids.items():
+            suppressions.add_ids(con, source, values, plan.erasure_id)
+        for identifier, values in plan.identifiers.items() if suppress_identifiers else ():
+            suppressions.add_ids(con, identifier, list(values), plan.erasure_id)
         for item in rewritten:
             con.execute(f"update {RAW_SCHEMA}.ingestion_files set content_hash = ?, file_bytes = ? "
                         "where source_file = ? and content_hash = ?",
                         [item.new_hash, item.new_bytes, item.relative, item.old_hash])
-        con.execute(f"insert into {RECEIPTS} values (?, ?, ?, ?, ?)",
-                    [plan.erasure_id, dt.datetime.now(dt.UTC), plan.person_key, reason, json.dumps(receipt)])
-        append_event(con, audit_key, "erased", {k: v for k, v in receipt.items() if k != "landing_files"}
-                     | {"landing_files": len(receipt["landing_files"])}, plan.erasure_id)
+        con.execute(f"insert into {RECEIPTS} values (?, ?, ?, ?, ?, ?, ?)",
+                    [plan.erasure_id, dt.datetime.now(dt.UTC), kind, len(plan.person_keys), reason,
+                     json.dumps(receipt | {"person_keys": plan.person_keys}), run_id or plan.erasure_id])
+        append_event(con, audit_key, "erased" if kind == "request" else "retention_purged",
+                     {k: v for k, v in receipt.items() if k not in ("landing_files", "raw_rows", "warehouse_rows")}
+                     | {"kind": kind, "landing_files": len(receipt["landing_files"]),
+                        "raw_rows": sum(receipt["raw_rows"].values()),
+                        "warehouse_rows": sum(receipt["warehouse_rows"].values())}, plan.erasure_id)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

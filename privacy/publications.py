@@ -27,8 +27,9 @@ def _person_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
                             and c.table_catalog = current_database() order by 1, 2""").fetchall()
 
 
-def purge_publication(published: Path, person_key: str) -> int:
-    """Delete ``person_key``'s rows from a DuckDB publication, compacted and swapped atomically; rows removed."""
+def purge_publication(published: Path, person_keys: list[str]) -> int:
+    """Delete the rows of ``person_keys`` from a DuckDB publication, compacted and swapped atomically; rows
+    removed (0 and the file untouched when it holds none)."""
     published = Path(published)
     if not published.exists():
         return 0
@@ -40,12 +41,15 @@ def purge_publication(published: Path, person_key: str) -> int:
             con = duckdb.connect(str(working))
             try:
                 removed = 0
+                con.execute("create temp table _erased as select unnest(?::varchar[]) as person_key", [person_keys])
                 for schema, table in _person_tables(con):
-                    removed += con.execute(f'delete from {schema}."{table}" where person_key = ?',
-                                           [person_key]).fetchone()[0]
+                    removed += con.execute(f'delete from {schema}."{table}" where person_key in '
+                                           "(select person_key from _erased)").fetchone()[0]
                 con.execute("checkpoint")
             finally:
                 con.close()
+            if not removed:
+                return 0
             compact_database(working)
             os.chmod(working, published.stat().st_mode & 0o777)
             os.replace(working, published)
@@ -54,8 +58,8 @@ def purge_publication(published: Path, person_key: str) -> int:
     return removed
 
 
-def purge_parquet(parquet_root: Path, person_key: str) -> int:
-    """Rewrite every kept Parquet file holding ``person_key`` without its rows; rows removed."""
+def purge_parquet(parquet_root: Path, person_keys: list[str]) -> int:
+    """Rewrite every kept Parquet file holding ``person_keys`` without their rows; rows removed."""
     if not Path(parquet_root).exists():
         return 0
     removed = 0
@@ -66,13 +70,13 @@ def purge_parquet(parquet_root: Path, person_key: str) -> int:
             columns = {r[0] for r in con.execute(f"describe select * from read_parquet({source})").fetchall()}
             if "person_key" not in columns:
                 continue
-            found = con.execute(f"select count(*) from read_parquet({source}) where person_key = ?",
-                                [person_key]).fetchone()[0]
+            found = con.execute(f"select count(*) from read_parquet({source}) where person_key in "
+                                "(select unnest(?::varchar[]))", [person_keys]).fetchone()[0]
             if not found:
                 continue
             fresh = path.with_name(f".{path.name}.erasure.tmp")
-            con.execute(f"copy (select * from read_parquet({source}) where person_key is distinct from "
-                        f"{sql_literal(person_key)}) to {sql_literal(str(fresh))} (format parquet)")
+            con.execute(f"copy (select * from read_parquet({source}) where person_key is null or person_key not in "
+                        f"(select unnest(?::varchar[]))) to {sql_literal(str(fresh))} (format parquet)", [person_keys])
             os.replace(fresh, path)  # a hard link shared with another folder is rewritten there in its turn
             removed += found
     finally:

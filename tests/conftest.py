@@ -242,6 +242,17 @@ def copy_first_night(first_night: Path, folder: Path):
     return settings_for(home, landing=home / "landing", sensor_settle_seconds=0)
 
 
-# The first night keeps IM text (a long retention); `trm run` reads the same from TRM_IM_TEXT_RETENTION_DAYS.
+def long_text_retention(folder: Path) -> Path:
+    """The built-in retention policy with IM text kept 100,000 days (what FIRST_NIGHT_CONFIG gives a job run),
+    for `trm run` (TRM_RETENTION)."""
+    from privacy.retention import DEFAULT_POLICY
+
+    path = folder / "retention_long_text.yaml"
+    path.write_text(DEFAULT_POLICY.read_text(encoding="utf-8").replace("    days: 30\n", "    days: 100000\n"),
+                    encoding="utf-8")
+    return path
+
+
+# The first night keeps IM text (a long retention); `trm run` reads the same from TRM_RETENTION (long_text_retention).
 FIRST_NIGHT_CONFIG = {"ops": {"ml__message_sentiment": {"config": {"im_text_retention_days": 100_000}}}}
 

@@ -106,6 +106,10 @@ def ml_stand_ins(path: Path) -> None:
             from main.stg_surveys__responses where comment is not null""")
         con.execute(f"create or replace table ml.attrition_scores ({SCORE_SCHEMA})")
         con.execute(f"create or replace table ml.attrition_features ({EMPTY_FEATURES_SCHEMA})")
+        # The retention list (privacy/retention.py), written after the build: empty until a policy ran.
+        con.execute("create schema if not exists privacy")
+        con.execute("create table if not exists privacy.retention_due "
+                    "(rule varchar, person_key varchar, due_on date, as_of_date date)")
     finally:
         con.close()
 

@@ -94,6 +94,24 @@ def test_high_potential_pool_matches_dim_person(warehouse):
     assert pool[0][0] == people[0][0] > 0
 
 
+def test_external_audiences_require_contact_consent_and_show_coverage(warehouse):
+    """Prospects, candidates and alumni enter an outreach pool only with consent; ATS pools show how many may be
+    contacted."""
+    path = warehouse["path"]
+    without = query_file(path, """select m.pool_id, count(*) from fct_talent_pool_memberships m
+                                  join dim_person d using (person_key)
+                                  where m.is_current and m.pool_source = 'rule' and m.pool_id <> 'high_potential_employees'
+                                    and not coalesce(d.has_contact_consent, false) group by 1""")
+    coverage = dict(query_file(path, "select pool_id, contact_consent_share from rpt_talent_pool_summary "
+                                     "where members > 0"))
+    consent = query_file(path, "select count(*) filter (where has_contact_consent), "
+                               "count(*) filter (where not has_contact_consent), count(*) filter "
+                               "(where has_contact_consent is null and has_candidate_record) from dim_person")[0]
+    assert without == []
+    assert all(coverage[p] == 1.0 for p in ("silver_medalists", "alumni_rehire_eligible") if p in coverage), coverage
+    assert consent[0] > 0 and consent[1] > 0 and consent[2] == 0  # both answers occur; every candidate has one
+
+
 def test_daily_history_covers_the_window_and_sizes_add_up(warehouse):
     path = warehouse["path"]
     days, first, last = query_file(path, "select count(distinct date_day), min(date_day), max(date_day) "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import EMPLOYEES_ZH, copy_first_night
+from conftest import EMPLOYEES_ZH, copy_first_night, long_text_retention
 from dagster import AssetKey, DagsterInstance
 from dbt_support import query_file
 
@@ -45,7 +45,7 @@ def test_a_run_killed_mid_night_is_repaired_by_the_next_to_the_same_publication(
     settings = night
     reference = settings.home / "reference_first_night.duckdb"
     env = {**os.environ, "TRM_HOME": str(settings.home), "DAGSTER_HOME": str(settings.home / "dagster-cli"),
-           "TRM_IM_TEXT_RETENTION_DAYS": "100000"}
+           "TRM_RETENTION": str(long_text_retention(settings.home))}
     log = settings.home / "killed_run.log"
     with log.open("w") as handle:
         run = subprocess.Popen([sys.executable, "-m", "cli.main", "run"], cwd=Path(__file__).parents[1],

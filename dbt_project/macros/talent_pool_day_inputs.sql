@@ -4,12 +4,16 @@
     reached and the unsuccessful close, and the ATS pools a recruiter added them to. Each is what the feature
     view int_person_day_features_joined reads for that person.
 
+    The pool rules themselves are a part of everyone's fingerprint: editing a rule in dim_talent_pool's YAML
+    re-evaluates every person's window on the next build, no --full-refresh needed.
+
     Left out on purpose: activity days (days_since_last_touch). Every active person has new ones each day, so
     fingerprinting them would rebuild everyone every night; activity dated more than the lookback before the last
-    build is picked up by the weekly full refresh, as is a change of a rule or of dim_job's title -> family map. -#}
+    build is picked up by the weekly full refresh, as is a change of dim_job's title -> family map. -#}
 {% macro talent_pool_day_inputs() -%}
+    {%- set rules = local_md5(tojson(trm.talent_rule_definitions('dim_talent_pool', 'talent_pools'))) -%}
     {%- set rows_sql -%}
-        select person_key, {{ trm.surrogate_key(["'record'", 'record_id']) }} as part
+        select person_key, {{ trm.surrogate_key(["'record'", 'record_id', "'" ~ rules ~ "'"]) }} as part
         from {{ source('identity', 'person_crosswalk') }}
         union all
         select person_key,

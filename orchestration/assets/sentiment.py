@@ -1,7 +1,7 @@
 """Sentiment and topics of IM messages and survey comments as assets; the step is ``ml.sentiment.warehouse``.
 
 Scores go to ``ml.message_sentiment`` and ``ml.comment_sentiment`` (no text); then the raw text of scored IM
-messages older than the retention (``TRM_IM_TEXT_RETENTION_DAYS``) is set to null.
+messages older than the retention policy's IM text rule (privacy/retention.yaml, TRM_RETENTION) is set to null.
 """
 
 from pathlib import Path
@@ -19,6 +19,7 @@ from ml.sentiment.warehouse import (
 )
 from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
 from orchestration.resources import TRMResource
+from privacy.retention import load_policy
 
 # What both scoring assets share: a retry for a reader's lock or a full disk (bad data fails for good).
 SCORING_ASSET = {"retry_policy": TRANSIENT_RETRY, "group_name": "ml", "owners": [OWNER],
@@ -26,7 +27,7 @@ SCORING_ASSET = {"retry_policy": TRANSIENT_RETRY, "group_name": "ml", "owners": 
 
 
 class SentimentConfig(Config):
-    # None: the installation's setting (TRM_IM_TEXT_RETENTION_DAYS); a run may set its own in the launchpad.
+    # None: the retention policy's IM text rule (TRM_RETENTION); a run may set its own in the launchpad.
     im_text_retention_days: int | None = None
 
 
@@ -38,13 +39,13 @@ class SentimentConfig(Config):
         "Sentiment (positive / neutral / negative, score in [-1, 1]) and topics of every IM message, Chinese and "
         "English (ml/sentiment: scikit-learn trained on public labelled text, zh/en topic lexicon). Writes "
         "`ml.message_sentiment` (no text); then nulls the raw text of scored messages older than the retention "
-        "(TRM_IM_TEXT_RETENTION_DAYS, default 30)."
+        "(the retention policy's im_message_text rule, default 30 days)."
     ),
 )
 def message_sentiment(context: AssetExecutionContext, config: SentimentConfig,
                       trm: TRMResource) -> MaterializeResult:
-    retention = (trm.settings.im_text_retention_days if config.im_text_retention_days is None
-                 else config.im_text_retention_days)
+    retention = (load_policy(trm.settings.retention, trm.contracts).text_days("im__messages")
+                 if config.im_text_retention_days is None else config.im_text_retention_days)
     scored = score_new(Path(trm.warehouse), trm.settings.sentiment_models, MESSAGES, context.log)
     with trm.connect() as con:
         minimised = minimise_im_text(con, retention)

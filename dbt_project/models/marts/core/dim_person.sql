@@ -118,6 +118,15 @@ latest_review as (
 
 ),
 
+{#- Contact consent as the latest candidate record (by creation date) gives it: null when the person has no
+    candidate record (never asked). Talent-pool audiences and the rehire lists require it (dim_talent_pool). #}
+latest_consent as (
+
+    {{ first_per_group('candidates', 'person_key', 'created_date desc, candidate_id desc', 'consent_rank',
+                       where='has_contact_consent is not null') }}
+
+),
+
 people as (
 
     select
@@ -160,7 +169,8 @@ people as (
         lr.performance_rating as latest_performance_rating,
         lr.potential_rating as latest_potential_rating,
         coalesce(lr.is_key_talent, false) as is_key_talent,
-        coalesce(lr.is_high_potential, false) as is_high_potential
+        coalesce(lr.is_high_potential, false) as is_high_potential,
+        lc.has_contact_consent
     from lifecycle as l
     left join first_seen as fs
         on fs.person_key = l.person_key
@@ -178,6 +188,8 @@ people as (
         on t.person_key = l.person_key
     left join latest_review as lr
         on lr.person_key = l.person_key
+    left join latest_consent as lc
+        on lc.person_key = l.person_key
     where l.person_key <> {{ unknown_person_key() }}
 
 ),
@@ -222,7 +234,8 @@ unknown_member as (
         {{ dbt.cast('null', dbt.type_int()) }} as latest_performance_rating,
         {{ dbt.cast('null', dbt.type_string()) }} as latest_potential_rating,
         false as is_key_talent,
-        false as is_high_potential
+        false as is_high_potential,
+        {{ dbt.cast('null', dbt.type_boolean()) }} as has_contact_consent
 
 )
 

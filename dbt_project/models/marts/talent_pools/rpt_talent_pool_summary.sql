@@ -3,7 +3,9 @@
     memberships only - those that started at least var('talent_pool_conversion_days') (default 90) before
     the as-of date - so recent joiners, who had no time to apply, do not dilute the rate: application_rate =
     mature memberships with an application within that many days of joining / mature memberships, hire_rate
-    likewise with a hire. -#}
+    likewise with a hire. Consent coverage: current members whose latest candidate record agrees to contact
+    (dim_person.has_contact_consent); rule pools for external audiences require it, ATS pools show the share a
+    recruiter may actually contact. -#}
 {%- set conversion_days = var('talent_pool_conversion_days') | int -%}
 with
 
@@ -52,6 +54,19 @@ mature as (
         and valid_from <= {{ dbt.dateadd('day', -conversion_days, as_of_date()) }}
     group by pool_id
 
+),
+
+consent as (
+
+    select
+        m.pool_id,
+        sum(case when d.has_contact_consent then 1 else 0 end) as members_with_contact_consent
+    from {{ ref('fct_talent_pool_memberships') }} as m
+    inner join {{ ref('dim_person') }} as d
+        on d.person_key = m.person_key
+    where m.is_current
+    group by m.pool_id
+
 )
 
 select
@@ -70,7 +85,10 @@ select
     case when m.mature_memberships > 0 then m.applied_within_window * 1.0 / m.mature_memberships end
         as application_rate,
     case when m.mature_memberships > 0 then m.hired_within_window * 1.0 / m.mature_memberships end
-        as hire_rate
+        as hire_rate,
+    coalesce(c.members_with_contact_consent, 0) as members_with_contact_consent,
+    case when t.members > 0 then coalesce(c.members_with_contact_consent, 0) * 1.0 / t.members end
+        as contact_consent_share
 from pools as p
 left join today as t
     on t.pool_id = p.pool_id
@@ -78,3 +96,5 @@ left join last_30_days as l
     on l.pool_id = p.pool_id
 left join mature as m
     on m.pool_id = p.pool_id
+left join consent as c
+    on c.pool_id = p.pool_id
