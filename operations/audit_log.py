@@ -36,7 +36,7 @@ create table if not exists {EVENTS} (
 )"""
 # The kinds of event, so a reader (trm audit show --kind) and a writer agree on the words.
 KINDS = ("run_started", "published", "batch_rejected", "batch_accepted", "identity_keys_changed", "retention_purged",
-         "erased")
+         "erased", "steward_overrides_changed")
 
 
 def audit_key(pii_key: bytes) -> bytes:
@@ -138,3 +138,10 @@ def verify(con: duckdb.DuckDBPyConnection, key: bytes, anchors: list[str] | None
             return Verification(len(rows), f"event {seq} differs from the one a publication recorded: the log was "
                                            "rewritten")
     return Verification(len(rows))
+
+
+def latest_detail(con: duckdb.DuckDBPyConnection, kind: str) -> dict | None:
+    """The detail of the newest event of ``kind`` (None when there is none), e.g. to record a change only once."""
+    ensure_audit_log(con)
+    row = con.execute(f"select detail from {EVENTS} where kind = ? order by seq desc limit 1", [kind]).fetchone()
+    return json.loads(row[0]) if row else None

@@ -104,3 +104,25 @@ def test_rejecting_and_accepting_batches_is_on_the_record_and_trm_audit_verifies
         tamper.execute("update audit.events set detail = replace(detail, '10', '1') where kind = 'batch_rejected'")
     assert trm(["audit", "verify"]) == 1
     assert "event 1 (batch_rejected" in capsys.readouterr().err
+
+
+def test_a_steward_override_file_is_audited_once_per_change(tmp_path):
+    import duckdb
+    import pandas as pd
+
+    from ml.identity.warehouse import _audit_overrides
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    path = tmp_path / "identity_overrides.csv"
+    key = b"k" * 32
+    _audit_overrides(con, key, path, None, "run-0")  # no file, nothing before: nothing to record
+    path.write_text("record_id_a,record_id_b,decision,reason\na,b,must_link,confirmed by HR\n", encoding="utf-8")
+    frame = pd.DataFrame({"decision": ["must_link"]})
+    _audit_overrides(con, key, path, frame, "run-1")
+    _audit_overrides(con, key, path, frame, "run-2")  # unchanged: not again
+    path.write_text(path.read_text() + "a,c,cannot_link,namesakes\n", encoding="utf-8")
+    _audit_overrides(con, key, path, pd.DataFrame({"decision": ["must_link", "cannot_link"]}), "run-3")
+    rows = con.execute("select run_id, detail from audit.events where kind = 'steward_overrides_changed' "
+                       "order by seq").fetchall()
+    assert [r[0] for r in rows] == ["run-1", "run-3"]
+    assert "confirmed by HR" not in rows[0][1] and '"cannot_link": 1' in rows[1][1]

@@ -60,8 +60,10 @@ def erased(first_night, tmp_path_factory):
     original_employees = (settings.landing / "hris" / "employees.csv").read_bytes()
     # Amy first, republished by the nightly job; then 张伟 without a run (he is the company's only current
     # employee: the gate would rightly refuse a warehouse without one), so the publications are purged in place.
-    statuses = {"amy": erase(_args(email="AMY.TAN@corp.com"), settings),
-                "zhang": erase(_args(phone="+86 138-0013-8000", no_run=True), settings)}
+    with pytest.MonkeyPatch.context() as mp:  # the republishing run's history goes to this home, as `trm` does
+        mp.setenv("DAGSTER_HOME", str(settings.dagster_home))
+        statuses = {"amy": erase(_args(email="AMY.TAN@corp.com"), settings),
+                    "zhang": erase(_args(phone="+86 138-0013-8000", no_run=True), settings)}
     after = {"zhang": _scan(settings.home, ZHANG), "amy": _scan(settings.home, AMY)}
     return {"settings": settings, "before": before, "after": after, "statuses": statuses,
             "original_employees": original_employees}

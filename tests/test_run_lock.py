@@ -206,3 +206,22 @@ def test_dbt_reuses_its_parse_whichever_warehouse_file_it_points_at():
     assert info("warehouse", "/a/warehouse.duckdb") == info("warehouse", "/b/warehouse.duckdb")
     assert info("warehouse", "/a/warehouse.duckdb", "4GB") == info("warehouse", "/a/warehouse.duckdb", "512MB")
     assert info("warehouse", "/a/warehouse.duckdb") != info("other", "/a/other.duckdb")
+
+
+def test_an_erasure_refuses_alongside_a_run_and_changes_nothing(tmp_path, holder):
+    """`trm erase` takes the same lock: never half-applied next to a nightly run."""
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("create schema identity")
+    con.execute("create table identity.person_crosswalk (record_id varchar, record_source varchar, "
+                "source_record_id varchar, person_key varchar)")
+    con.execute("insert into identity.person_crosswalk values ('hris__employees:E1', 'hris__employees', 'E1', 'P1')")
+    con.close()
+    before = (tmp_path / "warehouse.duckdb").read_bytes()
+    env = {**os.environ, "TRM_HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path / "dagster")}
+    done = subprocess.run([sys.executable, "-m", "cli.main", "erase", "--person-key", "P1"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert "a run is in progress" in done.stderr and "run-A" in done.stderr
+    assert (tmp_path / "warehouse.duckdb").read_bytes() == before

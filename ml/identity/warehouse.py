@@ -16,7 +16,7 @@ from ingestion.warehouse import table_exists
 from ml.identity.config import ResolverConfig
 from ml.identity.overrides import load_overrides
 from ml.identity.resolve import ResolutionResult, resolve
-from operations.audit_log import append_event
+from operations.audit_log import append_event, latest_detail
 
 IDENTITY_SCHEMA = "identity"
 # Keys of erased people (privacy/erasure.py): never issued again.
@@ -125,6 +125,22 @@ def _write(con: duckdb.DuckDBPyConnection, crosswalk: pd.DataFrame, pairs: pd.Da
         raise
 
 
+def _audit_overrides(con: duckdb.DuckDBPyConnection, key: bytes, path: Path | None, overrides: pd.DataFrame | None,
+                     run_id: str) -> None:
+    """A steward decision is an audited act: when the override file's content differs from the last one recorded,
+    append its hash and counts (never the reasons, which may name people)."""
+    import hashlib
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path is not None and path.exists() else None
+    last = latest_detail(con, "steward_overrides_changed")
+    if (last or {}).get("file_sha256") == digest or (last is None and digest is None):
+        return
+    counts = overrides["decision"].value_counts().to_dict() if overrides is not None else {}
+    append_event(con, key, "steward_overrides_changed",
+                 {"file_sha256": digest, "must_link": int(counts.get("must_link", 0)),
+                  "cannot_link": int(counts.get("cannot_link", 0))}, run_id)
+
+
 def resolve_people(con: duckdb.DuckDBPyConnection, overrides_path: Path | None, run_id: str,
                    audit_key: bytes | None = None) -> tuple[pd.DataFrame, ResolutionResult, pd.DataFrame | None]:
     """Resolve the staged person records and write the identity tables; returns (crosswalk, result, previous).
@@ -139,6 +155,8 @@ def resolve_people(con: duckdb.DuckDBPyConnection, overrides_path: Path | None, 
                if table_exists(con, IDENTITY_SCHEMA, "retired_keys") else set())
     result = resolve(records.drop(columns=["record_source", "source_record_id"]), ResolverConfig(progress=False),
                      previous=previous, overrides=overrides, must_links=known_links(con), retired_keys=retired)
+    if audit_key is not None:
+        _audit_overrides(con, audit_key, overrides_path, overrides, run_id)
     crosswalk = records[["record_id", "record_source", "source_record_id"]].merge(
         result.crosswalk, on="record_id", how="left", validate="one_to_one")
     _write(con, crosswalk, result.pairs[["record_id_a", "record_id_b", "match_probability", "match_weight"]],
