@@ -295,3 +295,28 @@ def test_a_publication_rewrites_only_the_marts_that_changed_and_equals_a_fresh_o
     con.close()
     assert duckdb.connect().execute(
         f"select count(*) from '{parquet / 'current' / 'fct_scores.parquet'}'").fetchone()[0] == 12
+
+
+def test_a_publication_mostly_of_free_blocks_is_written_fresh(tmp_path):
+    """Carried nights reuse free blocks but never shrink the file: past half free, the next one is written anew."""
+    from publication.publish import mostly_free
+
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb", 4)
+    published = tmp_path / "published.duckdb"
+    publish(warehouse, published, TABLES, PublicationRecord("run-1"))
+    con = duckdb.connect(str(published))  # a large table come and gone before another: free blocks mid-file
+    con.execute("create table main.scratch as select range as n, md5(range::varchar) as pad from range(300000)")
+    con.execute("checkpoint")
+    con.execute("create table main.later as select range as n, md5(range::varchar) as pad from range(50000)")
+    con.execute("checkpoint")
+    con.execute("drop table main.scratch")
+    con.execute("checkpoint")
+    con.close()
+    grown = published.stat().st_size
+    assert mostly_free(published)
+    result = publish(warehouse, published, TABLES, PublicationRecord("run-2"))
+    assert set(result.rewritten) == {"dim_team", "fct_scores"} and published.stat().st_size < grown / 2
+    assert not mostly_free(published)
+    con = duckdb.connect(str(published), read_only=True)  # fresh: only the marts and the record, no leftovers
+    assert "later" not in {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    con.close()
