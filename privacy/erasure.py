@@ -219,7 +219,7 @@ def _plan_landing(con: duckdb.DuckDBPyConnection, plan: ErasurePlan, contracts: 
         edit = plan.landing.setdefault(relative, FileEdit(relative))
         if spec is not None:
             edit.format, edit.encoding, edit.records = spec.format, spec.encoding, spec.records
-            edit.delimiter = spec.delimiter
+            edit.delimiter, edit.sheet = spec.delimiter, spec.sheet
         if spec is not None and spec.explode:  # the record is shared (a channel): drop the person's elements
             for column, refers in contracts[entity].subject.items():
                 for source_column in spec.columns.get(column, (column,)):

@@ -35,6 +35,7 @@ class FileEdit:
     encoding: str | None = None
     records: str | None = None  # JSON: dotted path of the record list
     delimiter: str | None = None  # CSV: as the mapping declares it (default: sniffed as the reader does)
+    sheet: str | int = 0  # XLSX: the sheet the mapping reads
 
 
 @dataclass
@@ -132,8 +133,8 @@ def _xlsx(path: Path, edit: FileEdit) -> tuple[bytes, int]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(path)
-    sheet = workbook.worksheets[0]
-    for number in sorted(edit.rows, reverse=True):
+    sheet = workbook.worksheets[edit.sheet] if isinstance(edit.sheet, int) else workbook[edit.sheet]
+    for number in sorted(edit.rows, reverse=True):  # the reader's numbers are the sheet's rows (from row 1)
         sheet.delete_rows(number)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -155,3 +155,32 @@ def test_an_erased_key_is_never_issued_again(monkeypatch):
     monkeypatch.setattr(key_module, "new_key", lambda: next(drawn))
     keys, _ = key_module.assign_keys(np.array(["a", "b"]), np.array([0, 1]), None, {"Perased"})
     assert sorted(keys) == ["Pfresh1", "Pfresh2"]
+
+
+def test_landing_rows_go_by_the_readers_row_numbers_in_every_layout(tmp_path):
+    """The rewriter drops the row the reader numbered: a CSV record spanning lines (GB18030, BOM kept), a row of a
+    named sheet below empty rows, nothing else."""
+    import openpyxl
+
+    from ingestion.readers import read_csv, read_xlsx
+    from privacy.landing_files import FileEdit, commit, prepare
+
+    csv_text = '\ufeff工号,备注\nE1,"第一行\n第二行"\nE2,普通\nE3,"含,逗号"\n'
+    (tmp_path / "a.csv").write_bytes(csv_text.encode("gb18030"))
+    read = read_csv(tmp_path / "a.csv")
+    row = int(read.frame.loc[read.frame["工号"] == "E1", "_row_number"].iloc[0])
+    book = openpyxl.Workbook()
+    book.active.title = "cover"
+    sheet = book.create_sheet("data")
+    for cell, value in {"A3": "id", "A4": "E1", "A5": "E2", "A6": "E3"}.items():
+        sheet[cell] = value
+    book.save(tmp_path / "b.xlsx")
+    sheet_row = int(read_xlsx(tmp_path / "b.xlsx", "data").frame.query("id == 'E2'")["_row_number"].iloc[0])
+    done = [prepare(tmp_path, FileEdit("a.csv", rows={row})),
+            prepare(tmp_path, FileEdit("b.xlsx", rows={sheet_row}, sheet="data"))]
+    commit(tmp_path, done)
+    after = read_csv(tmp_path / "a.csv")
+    assert after.frame["工号"].tolist() == ["E2", "E3"] and after.frame["备注"].tolist() == ["普通", "含,逗号"]
+    assert (tmp_path / "a.csv").read_bytes().startswith("\ufeff".encode("gb18030"))
+    assert read_xlsx(tmp_path / "b.xlsx", "data").frame["id"].tolist() == ["E1", "E3"]
+    assert [d.rows_removed for d in done] == [1, 1]
