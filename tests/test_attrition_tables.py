@@ -27,3 +27,20 @@ def test_thousands_commas_only_in_whole_thousands_notation():
     values = to_number(pd.Series(["1,234", "$12,345.50", "12,345,678", "0,125", "12,5"]))
     assert values.iloc[:3].tolist() == [1234.0, 12345.5, 12345678.0]
     assert values.iloc[3:].isna().all()  # decimal commas are not thousands: never 125
+
+
+def test_run_history_gets_kinds_of_driver_not_people():
+    """The scoring asset's Dagster metadata: leading-driver kinds of the top decile, counted, small groups left out."""
+    import pandas as pd
+
+    from ml.attrition.warehouse import leading_driver_kinds
+
+    scores = pd.DataFrame({
+        "person_key": [f"P{i}" for i in range(100)],
+        "risk_score": [i / 100 for i in range(100)],
+        "driver_1": ["overtime up 4% vs 6 months ago"] * 90 + [f"overtime up {40 + i}% vs 6 months ago" for i in range(6)]
+        + ["pay 12.5% below band midpoint"] * 4,
+    })
+    kinds = leading_driver_kinds(scores, min_group_size=5)
+    assert kinds.to_dict() == {"overtime up … vs … months ago": 6}  # the 4 'pay' leaders are too few to show
+    assert not any("P" in k for k in kinds.index)

@@ -190,6 +190,19 @@ def risk_bands(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return percentile, band
 
 
+def leading_driver_kinds(scores: pd.DataFrame, min_group_size: int, top: int = 10) -> pd.Series:
+    """The kinds of leading driver among the top decile of ``scores`` (each person's own figures cut out, so
+    'overtime up 44%' and 'overtime up 61%' are one kind), counted; kinds held by fewer than ``min_group_size``
+    people are left out. For run summaries that must not hold person-level rows."""
+    if scores.empty:
+        return pd.Series(dtype="int64", name="employees")
+    risk = scores["risk_score"].to_numpy()
+    top_decile = scores[risk >= np.quantile(risk, 0.9)]
+    kinds = top_decile["driver_1"].fillna("").str.replace(r"[-+]?\d[\d.,]*%?", "…", regex=True)
+    counts = kinds[kinds != ""].value_counts()
+    return counts[counts >= min_group_size].head(top).rename("employees")
+
+
 def ensure_score_table(warehouse: Path) -> None:
     """The marts read ml.attrition_scores (and the feature table's fairness columns) even on a night that scores
     nobody."""

@@ -29,6 +29,7 @@ from ml.attrition.warehouse import (
     build_feature_table,
     ensure_score_table,
     feature_table_summary,
+    leading_driver_kinds,
     measure_drift,
     score_latest,
     train_and_register,
@@ -146,7 +147,8 @@ def attrition_scores(context: AssetExecutionContext, trm: TRMResource) -> Materi
         return MaterializeResult(metadata={"skipped": str(exc), "employees_scored": 0})
     scores, version = result.scores, result.version
     risk = scores["risk_score"].to_numpy()
-    top = scores.nlargest(10, "risk_score")[["person_key", "risk_score", "driver_1", "suggested_actions"]]
+    # No person-level rows in Dagster's run history (it outlives erasures): kinds of leading driver, counted.
+    leading = leading_driver_kinds(scores, trm.settings.min_group_size).rename_axis("leading driver, top decile")
     return MaterializeResult(metadata={
         "snapshot_date": str(scores["snapshot_date"].iloc[0]) if len(scores) else "",
         "employees_scored": len(scores),
@@ -155,7 +157,7 @@ def attrition_scores(context: AssetExecutionContext, trm: TRMResource) -> Materi
         "expected_voluntary_exits_6m": float(np.sum(risk)),
         "bands": MetadataValue.json(scores["risk_band"].value_counts().to_dict()),
         "snapshots_in_history": result.snapshots_in_history,
-        "top_10_preview": MetadataValue.md(_markdown(top.round(3))),
+        "top_decile_drivers": MetadataValue.md(_markdown(leading.reset_index())),
         **_metric_metadata(version.metadata),
         "dagster/row_count": len(scores),
     })
