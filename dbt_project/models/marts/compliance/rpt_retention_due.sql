@@ -15,9 +15,11 @@ due as (
 select
     rule,
     max(as_of_date) as as_of_date,
-    sum(case when due_on <= {{ dbt.dateadd('day', 30, 'as_of_date') }} then 1 else 0 end) as people_due_within_30_days,
-    sum(case when due_on <= {{ dbt.dateadd('day', 90, 'as_of_date') }} then 1 else 0 end) as people_due_within_90_days,
-    count(*) as people_with_a_due_date,
+    {{ dbt.cast("sum(case when due_on <= " ~ dbt.dateadd('day', 30, 'as_of_date') ~ " then 1 else 0 end)",
+                dbt.type_int()) }} as people_due_within_30_days,
+    {{ dbt.cast("sum(case when due_on <= " ~ dbt.dateadd('day', 90, 'as_of_date') ~ " then 1 else 0 end)",
+                dbt.type_int()) }} as people_due_within_90_days,
+    {{ dbt.cast('count(*)', dbt.type_int()) }} as people_with_a_due_date,
     min(due_on) as next_due_on
 from due
 group by rule
