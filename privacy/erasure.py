@@ -230,7 +230,8 @@ def _plan_landing(con: duckdb.DuckDBPyConnection, plan: ErasurePlan, contracts: 
             edit.rows.add(number)
 
 
-def _tables_with(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...], column: str) -> list[tuple[str, str]]:
+def tables_with(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...], column: str) -> list[tuple[str, str]]:
+    """(schema, table) of the base tables in ``schemas`` of the connection's database that have ``column``."""
     return con.execute(
         f"""select c.table_schema, c.table_name from information_schema.columns c
             join information_schema.tables t using (table_catalog, table_schema, table_name)
@@ -242,14 +243,14 @@ def _warehouse_targets(con: duckdb.DuckDBPyConnection, plan: ErasurePlan,
                        contracts: dict[str, EntityContract]) -> dict[str, str]:
     """Tables outside raw holding the person's rows -> the condition selecting them."""
     targets = {f'{s}."{t}"': f"person_key in {_in(plan.person_keys)}"
-               for s, t in _tables_with(con, (*DBT_SCHEMAS, ML_SCHEMA), "person_key")}
-    for schema, table in _tables_with(con, DBT_SCHEMAS, "_batch_id"):  # incremental staging, by whose row it is
+               for s, t in tables_with(con, (*DBT_SCHEMAS, ML_SCHEMA), "person_key")}
+    for schema, table in tables_with(con, DBT_SCHEMAS, "_batch_id"):  # incremental staging, by whose row it is
         contract = contracts.get(table.removeprefix("stg_"))
         if contract is not None and contract.name in plan.raw_where:
             targets[f'{schema}."{table}"'] = plan.raw_where[contract.name]
     for keys in plan.entity_keys.values():  # ML tables keyed like an erased entity (message sentiment)
         columns = list(keys.columns)
-        for schema, table in _tables_with(con, (ML_SCHEMA,), columns[-1]):
+        for schema, table in tables_with(con, (ML_SCHEMA,), columns[-1]):
             have = {r[0] for r in con.execute("select column_name from information_schema.columns where "
                                               "table_schema = ? and table_name = ?", [schema, table]).fetchall()}
             if set(columns) <= have and "person_key" not in have:

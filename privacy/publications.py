@@ -18,13 +18,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.warehouse import compact_database, sql_literal
-
-
-def _person_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    return con.execute("""select c.table_schema, c.table_name from information_schema.columns c
-                          join information_schema.tables t using (table_catalog, table_schema, table_name)
-                          where c.column_name = 'person_key' and t.table_type = 'BASE TABLE'
-                            and c.table_catalog = current_database() order by 1, 2""").fetchall()
+from privacy.erasure import tables_with
 
 
 def purge_publication(published: Path, person_keys: list[str]) -> int:
@@ -42,7 +36,7 @@ def purge_publication(published: Path, person_keys: list[str]) -> int:
             try:
                 removed = 0
                 con.execute("create temp table _erased as select unnest(?::varchar[]) as person_key", [person_keys])
-                for schema, table in _person_tables(con):
+                for schema, table in tables_with(con, ("main", "publication"), "person_key"):
                     removed += con.execute(f'delete from {schema}."{table}" where person_key in '
                                            "(select person_key from _erased)").fetchone()[0]
                 con.execute("checkpoint")
