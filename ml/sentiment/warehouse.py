@@ -2,7 +2,7 @@
 ``ml.comment_sentiment`` out (no text), then IM text minimisation.
 
 Only texts not scored yet are scored, so a nightly run costs what the day brought. Raw IM text is needed only for
-scoring: once a message is scored and older than the retention (setting ``im_text_retention_days``), its text in
+scoring: once a message is scored and older than the retention policy's IM text rule (privacy/retention.yaml), its text in
 ``raw.im__messages`` is set to null. Survey comments are kept (HR reads them under the survey's anonymity rules).
 """
 
