@@ -52,10 +52,10 @@ def normalise(kind: str, value: str) -> str:
 
 def hashes(kind: str, values: Iterable[object], key: bytes) -> list[str | None]:
     """Keyed hashes of ``values`` as ``kind`` (national ids arrive hashed already: raw never holds them)."""
-    texts = pd.Series([normalise(kind, str(v)) if isinstance(v, str) and v.strip() else None for v in values],
-                      dtype="object")
     if kind == "national_id":
         return [v if isinstance(v, str) else None for v in values]
+    texts = pd.Series([normalise(kind, str(v)) if isinstance(v, str) and v.strip() else None for v in values],
+                      dtype="object")
     return keyed_hash(texts, key).tolist()
 
 
@@ -65,7 +65,6 @@ class Suppressions:
 
     key: bytes
     entries: dict[str, set[str]] = field(default_factory=dict)
-    erasure_of: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection, key: bytes) -> Suppressions:
@@ -73,9 +72,8 @@ class Suppressions:
         exists = con.execute("select count(*) from information_schema.tables where table_schema = ? and "
                              "table_name = 'suppressions'", [SCHEMA]).fetchone()[0]
         if exists:
-            for kind, value_hash, erasure_id in con.execute(f"select kind, value_hash, erasure_id from {TABLE}").fetchall():
+            for kind, value_hash in con.execute(f"select kind, value_hash from {TABLE}").fetchall():
                 found.entries.setdefault(kind, set()).add(value_hash)
-                found.erasure_of[(kind, value_hash)] = erasure_id
         return found
 
     def __bool__(self) -> bool:

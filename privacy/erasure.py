@@ -57,6 +57,7 @@ class ErasurePlan:
     quarantine_rowids: list[int] = field(default_factory=list)
     landing: dict[str, FileEdit] = field(default_factory=dict)
     warehouse_rows: dict[str, int] = field(default_factory=dict)  # dbt and ML tables -> rows
+    warehouse_where: dict[str, str] = field(default_factory=dict)  # the same tables -> condition selecting them
     identifiers: dict[str, set[str]] = field(default_factory=dict)  # email/phone/national_id values (memory only)
 
     def summary(self) -> dict[str, object]:
@@ -88,9 +89,7 @@ def find_person(con: duckdb.DuckDBPyConnection, contracts: dict[str, EntityContr
         keys = {r[0] for r in con.execute("select distinct person_key from identity.person_crosswalk "
                                           "where person_key = ?", [value.strip()]).fetchall()}
     else:
-        wanted = normalise(by, value.strip())
-        if by == "national_id":
-            wanted = hashes("national_id", [_national_id_hash(value, key)], key)[0]
+        wanted = _national_id_hash(value, key) if by == "national_id" else normalise(by, value.strip())
         record_ids: set[str] = set()
         for source, id_column in PERSON_SOURCES.items():
             contract = contracts[source]
@@ -184,9 +183,10 @@ def _plan_entity(con: duckdb.DuckDBPyConnection, contract: EntityContract, plan:
             plan.ids.setdefault(contract.name, set()).update(keys[contract.primary_key[0]].tolist())
 
 
-def _memory_list(plan: ErasurePlan, key: bytes = b"") -> Suppressions:
-    """The person's values as a suppression list held in memory (to find them in quarantined text)."""
-    found = Suppressions(key or b"erasure-plan")
+def _memory_list(plan: ErasurePlan) -> Suppressions:
+    """The person's values as a suppression list held in memory (to find them in quarantined text); any key will
+    do, the hashes never leave this plan."""
+    found = Suppressions(b"erasure-plan")
     for kind, values in {**plan.ids, **{k: v for k, v in plan.identifiers.items() if k != "national_id"}}.items():
         found.entries[kind] = {h for h in hashes(kind, list(values), found.key) if h}
     return found
@@ -262,7 +262,8 @@ def _warehouse_targets(con: duckdb.DuckDBPyConnection, plan: ErasurePlan,
 
 
 def _plan_warehouse(con: duckdb.DuckDBPyConnection, plan: ErasurePlan, contracts: dict[str, EntityContract]) -> None:
-    for table, where in _warehouse_targets(con, plan, contracts).items():
+    plan.warehouse_where = _warehouse_targets(con, plan, contracts)
+    for table, where in plan.warehouse_where.items():
         plan.warehouse_rows[table] = con.execute(f"select count(*) from {table} where {where}").fetchone()[0]
 
 
@@ -287,7 +288,7 @@ def apply_erasure(con: duckdb.DuckDBPyConnection, contracts: dict[str, EntityCon
         if plan.quarantine_rowids:
             con.execute(f"delete from {RAW_SCHEMA}.quarantine where rowid in "
                         f"{_in([str(r) for r in plan.quarantine_rowids])}")
-        for table, where in _warehouse_targets(con, plan, contracts).items():
+        for table, where in plan.warehouse_where.items():
             con.execute(f"delete from {table} where {where}")
         if plan.record_ids:
             con.execute(f"delete from identity.person_crosswalk where person_key in {_in(plan.person_keys)}")

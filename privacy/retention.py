@@ -16,7 +16,7 @@ text) are applied by the step that must read the text first (ml/sentiment), with
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 
 from ingestion.contracts import EntityContract
+from ingestion.mapping import Mapping
 from ingestion.warehouse import RAW_SCHEMA, table_exists
 
 DEFAULT_POLICY = Path(__file__).parent / "retention.yaml"
@@ -62,7 +63,6 @@ class RetentionPolicy:
     path: Path
     people: tuple[PersonRule, ...] = ()
     rows: tuple[RowRule, ...] = ()
-    by_name: dict[str, PersonRule | RowRule] = field(default_factory=dict)
 
     def text_days(self, entity: str) -> int | None:
         """Days a blank_columns rule keeps text of ``entity`` (None: no such rule)."""
@@ -108,7 +108,7 @@ def load_policy(path: Path | None, contracts: dict[str, EntityContract]) -> Rete
         if rule.rule in names:
             raise RetentionError(f"{path}: rule {rule.rule!r} is defined twice")
         names[rule.rule] = rule
-    return RetentionPolicy(path, tuple(people), tuple(rows), names)
+    return RetentionPolicy(path, tuple(people), tuple(rows))
 
 
 def _months(spec: dict, key: str, where: str) -> int | None:
@@ -235,7 +235,7 @@ def read_due(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def enforce(con: duckdb.DuckDBPyConnection, policy: RetentionPolicy, contracts: dict[str, EntityContract],
-            mapping, landing: Path, key: bytes, audit_key: bytes, as_of: dt.date, run_id: str) -> dict[str, int]:
+            mapping: Mapping, landing: Path, key: bytes, audit_key: bytes, as_of: dt.date, run_id: str) -> dict[str, int]:
     """Apply every rule as of ``as_of``; returns what each rule removed (people or rows). People of the last
     build's list whose day has come are erased per rule in one batch (privacy/erasure.py); their record ids are
     suppressed, their identifiers are not (they may come back through a new record: a new application is a new
