@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from . import dirt
+from . import dirt, writers
 from . import timeutil as tu
 from .candidates import COMPANIES, EVENT_ZH_TYPES, SCHOOLS, Candidates, assign, events, pools
 from .config import LEVELS, GeneratorConfig
@@ -16,7 +17,7 @@ from .org import Org
 from .people import Registry
 from .recruiting import DECLINE, REQ_STATUS, STAGES, Funnel, funnel, rejection_reasons
 from .sink import Sink, iso_days, lookup
-from .state import CHANNELS, RC
+from .state import CHANNELS, RC, State
 from .workforce import Workforce, pick_colleagues
 
 SKILLS = {
@@ -53,6 +54,86 @@ class AtsOutput:
     survey_input: dict[str, np.ndarray]  # interviewed applications for the interview-experience survey
 
 
+def _write_candidates(reg: Registry, st: State, prof: pd.DataFrame, emails: np.ndarray, fam: np.ndarray,
+                      rng: np.random.Generator, r: float, sink: Sink) -> tuple[pa.Array, pa.Array, np.ndarray]:
+    """candidates.csv; returns the candidate ids and e-mail addresses per profile (Arrow) and the skill tags.
+    A function of its own so that its per-profile temporaries (millions of rows at 100k) are gone before the
+    next table is built."""
+    npf = len(prof)
+    order = np.lexsort((np.arange(npf), prof["created"].to_numpy()))
+    ids_in_order = pa.array(seq_ids("C", npf, 8), pa.string())
+    rank = np.empty(npf, np.int64)
+    rank[order] = np.arange(npf)
+    cand_ids = ids_in_order.take(pa.array(rank))
+    pp = prof["person"].to_numpy()
+    zh = reg.col("chinese", pp)
+    style = rng.choice(5, npf, p=[0.55, 0.2, 0.13, 0.07, 0.05])
+    style = np.where(rng.random(npf) < r, rng.integers(5, 7, npf), np.where(zh, style, 1))
+    email = reg.col("personal_email", pp)
+    second = np.r_[False, pp[np.argsort(pp, kind="stable")][1:] == pp[np.argsort(pp, kind="stable")][:-1]]
+    second_of = np.empty(npf, bool)
+    second_of[np.argsort(pp, kind="stable")] = second
+    alias = second_of & (rng.random(npf) < 0.4)
+    email[alias] = [e.split("@")[0] + "_" + str(k) + "@outlook.com" for e, k in
+                    zip(email[alias], rng.integers(10, 99, alias.sum()), strict=True)]
+    # Rehire candidates sometimes apply with their old company address.
+    old_emp = np.full(reg.n, -1)
+    old_emp[st.person[: st.n][::-1]] = np.arange(st.n)[::-1]
+    has_old = (old_emp[pp] >= 0) & (st.term[np.maximum(old_emp[pp], 0)] < prof["created"].to_numpy())
+    use_work = has_old & (rng.random(npf) < 0.3)
+    email[use_work] = emails[old_emp[pp][use_work]]
+    typo = rng.random(npf) < r
+    email[typo] = dirt.email_typo(email[typo], rng)
+    skills = _skills(rng, fam[prof["family"].to_numpy()])
+    birth_day = reg.col("birth_day", pp)
+    bday = np.where(rng.random(npf) < 0.5, birth_day, -10**9)
+    age = (prof["created"].to_numpy() - birth_day) / 365.25
+
+    def text(v: np.ndarray) -> np.ndarray | pa.Array:
+        # In candidate order, text as Arrow at once: a Python object per cell is what held the 100k generator
+        # over its memory budget.
+        v = np.asarray(v)[order]
+        return writers.arrow_column(v) if v.dtype == object else v
+
+    cand = {
+        "candidate_id": ids_in_order, "full_name": text(dirt.name_variants(reg, pp, style, rng)),
+        "email": text(email),
+        "phone": text(dirt.phone_variants(reg.col("phone_cc", pp), reg.col("phone", pp),
+                                          rng.choice(5, npf, p=[0.5, 0.2, 0.15, 0.05, 0.1]))),
+        "birth_date": text(dirt.date_variants(bday, rng, r)), "city": text(CITY[prof["loc"].to_numpy()]),
+        "source_channel": text(np.array(CHANNELS, dtype=object)[prof["channel"].to_numpy()]),
+        "referrer_employee_id": text(emp_ids(prof["referrer"].to_numpy())), "skills": skills[order],
+        "years_experience": text(np.where(prof["campus"].to_numpy(), 0, np.maximum(
+            0, np.round(age - 22 + rng.normal(0, 1.5, npf)))).astype(np.int64)),
+        "consent_to_contact": text(np.where(rng.random(npf) < 0.85, "true", "false").astype(object)),
+        "created_at": text(dirt.date_variants(prof["created"].to_numpy(), rng, r)),
+    }
+    dirt.blank(cand, ["email", "phone", "city", "skills", "years_experience"], rng, r)
+    cand_email = pa.array(email, pa.string())
+    del email, zh, style, second, second_of, alias, old_emp, has_old, use_work, typo, birth_day, bday, age
+    sink.csv("ats/candidates.csv", cand, id_col="candidate_id", date_col="created_at")
+    return cand_ids, cand_email, skills
+
+
+def _stage_table(apps: pd.DataFrame, app_ids: np.ndarray) -> dict[str, pa.Array]:
+    """application_stages: one row per stage an application entered (and its terminal stage), dated."""
+    reach, term = apps["reach"].to_numpy(), apps["terminal"].to_numpy()
+    dates = apps[["P", "S", "I", "O"]].to_numpy()
+    F = apps["F"].to_numpy()
+    reps = reach + 1
+    ai = np.repeat(np.arange(len(apps)), reps)
+    k = np.arange(len(ai)) - np.repeat(np.cumsum(reps) - reps, reps)
+    entered = dates[ai, k]
+    nxt = np.where(k < reach[ai], dates[ai, np.minimum(k + 1, 3)], F[ai])
+    t_ai = np.flatnonzero(term >= 0)
+    sa, sk = np.concatenate([ai, t_ai]), np.concatenate([k, term[t_ai]])
+    se, sx = np.concatenate([entered, F[t_ai]]), np.concatenate([nxt, np.full(len(t_ai), -10**9)])
+    del ai, k, entered, nxt
+    o = np.lexsort((sk, se, sa))
+    return {"application_id": lookup(app_ids, sa[o]), "stage": lookup(STAGES, sk[o]),
+            "entered_at": iso_days(se[o]), "exited_at": iso_days(sx[o])}
+
+
 def write_ats(wf: Workforce, reg: Registry, org: Org, cfg: GeneratorConfig, emails: np.ndarray,
               sink: Sink) -> AtsOutput:
     f = funnel(wf, org, cfg)
@@ -64,49 +145,8 @@ def write_ats(wf: Workforce, reg: Registry, org: Org, cfg: GeneratorConfig, emai
     fam = org.depts["family"].to_numpy()
 
     # ---------------------------------------------------------------- candidates
-    npf = len(prof)
-    order = np.lexsort((np.arange(npf), prof["created"].to_numpy()))
-    cand_ids = np.empty(npf, dtype=object)
-    cand_ids[order] = seq_ids("C", npf, 8)
+    cand_ids, cand_email, skills = _write_candidates(reg, st, prof, emails, fam, rng, r, sink)
     pp = prof["person"].to_numpy()
-    df = reg.df
-    zh = df["chinese"].to_numpy()[pp]
-    style = rng.choice(5, npf, p=[0.55, 0.2, 0.13, 0.07, 0.05])
-    style = np.where(rng.random(npf) < r, rng.integers(5, 7, npf), np.where(zh, style, 1))
-    email = df["personal_email"].to_numpy(dtype=object)[pp].copy()
-    second = np.r_[False, pp[np.argsort(pp, kind="stable")][1:] == pp[np.argsort(pp, kind="stable")][:-1]]
-    second_of = np.empty(npf, bool)
-    second_of[np.argsort(pp, kind="stable")] = second
-    alias = second_of & (rng.random(npf) < 0.4)
-    email[alias] = [e.split("@")[0] + "_" + str(k) + "@outlook.com" for e, k in
-                    zip(email[alias], rng.integers(10, 99, alias.sum()), strict=True)]
-    # Rehire candidates sometimes apply with their old company address.
-    old_emp = np.full(len(reg.df), -1)
-    old_emp[st.person[: st.n][::-1]] = np.arange(st.n)[::-1]
-    has_old = (old_emp[pp] >= 0) & (st.term[np.maximum(old_emp[pp], 0)] < prof["created"].to_numpy())
-    use_work = has_old & (rng.random(npf) < 0.3)
-    email[use_work] = emails[old_emp[pp][use_work]]
-    typo = rng.random(npf) < r
-    email[typo] = dirt.email_typo(email[typo], rng)
-    skills = _skills(rng, fam[prof["family"].to_numpy()])
-    bday = np.where(rng.random(npf) < 0.5, df["birth_day"].to_numpy()[pp], -10**9)
-    age = (prof["created"].to_numpy() - df["birth_day"].to_numpy()[pp]) / 365.25
-    cand = {
-        "candidate_id": cand_ids, "full_name": dirt.name_variants(reg, pp, style, rng), "email": email,
-        "phone": dirt.phone_variants(df["phone_cc"].to_numpy()[pp], df["phone"].to_numpy(dtype=object)[pp],
-                                     rng.choice(5, npf, p=[0.5, 0.2, 0.15, 0.05, 0.1])),
-        "birth_date": dirt.date_variants(bday, rng, r), "city": CITY[prof["loc"].to_numpy()],
-        "source_channel": np.array(CHANNELS, dtype=object)[prof["channel"].to_numpy()],
-        "referrer_employee_id": emp_ids(prof["referrer"].to_numpy()), "skills": skills,
-        "years_experience": np.where(prof["campus"].to_numpy(), 0,
-                                     np.maximum(0, np.round(age - 22 + rng.normal(0, 1.5, npf)))).astype(np.int64),
-        "consent_to_contact": np.where(rng.random(npf) < 0.85, "true", "false"),
-        "created_at": dirt.date_variants(prof["created"].to_numpy(), rng, r),
-    }
-    cand = {k: np.asarray(v)[order] for k, v in cand.items()}
-    dirt.blank(cand, ["email", "phone", "city", "skills", "years_experience"], rng, r)
-    cand_email = email
-    sink.csv("ats/candidates.csv", cand, id_col="candidate_id", date_col="created_at")
 
     # ---------------------------------------------------------------- requisitions
     rd = reqs["dept"].to_numpy()
@@ -122,7 +162,6 @@ def write_ats(wf: Workforce, reg: Registry, org: Org, cfg: GeneratorConfig, emai
     sink.csv("ats/requisitions.csv", req_out, id_col="requisition_id", date_col="opened_at")
 
     # ---------------------------------------------------------------- applications + stages
-    N = len(apps)
     reach, term = apps["reach"].to_numpy(), apps["terminal"].to_numpy()
     cur = np.where(term >= 0, term, reach)
     req = apps["req"].to_numpy()
@@ -134,20 +173,11 @@ def write_ats(wf: Workforce, reg: Registry, org: Org, cfg: GeneratorConfig, emai
         "rejection_reason": rejection_reasons(rng, apps, reqs["status"].to_numpy()[req] == 1),
     }
     sink.csv("ats/applications.csv", app_out, id_col="application_id", date_col="applied_at")
+    del app_out  # each table's columns go once written: a 100k company's ATS is tens of millions of cells
+    sink.csv("ats/application_stages.csv", _stage_table(apps, app_ids), id_col="application_id",
+             date_col="entered_at")
     dates = apps[["P", "S", "I", "O"]].to_numpy()
     F = apps["F"].to_numpy()
-    reps = reach + 1
-    ai = np.repeat(np.arange(N), reps)
-    k = np.arange(len(ai)) - np.repeat(np.cumsum(reps) - reps, reps)
-    entered = dates[ai, k]
-    nxt = np.where(k < reach[ai], dates[ai, np.minimum(k + 1, 3)], F[ai])
-    t_ai = np.flatnonzero(term >= 0)
-    sa, sk = np.concatenate([ai, t_ai]), np.concatenate([k, term[t_ai]])
-    se, sx = np.concatenate([entered, F[t_ai]]), np.concatenate([nxt, np.full(len(t_ai), -10**9)])
-    o = np.lexsort((sk, se, sa))
-    stages_out = {"application_id": lookup(app_ids, sa[o]), "stage": lookup(STAGES, sk[o]),
-                  "entered_at": iso_days(se[o]), "exited_at": iso_days(sx[o])}
-    sink.csv("ats/application_stages.csv", stages_out, id_col="application_id", date_col="entered_at")
 
     # ---------------------------------------------------------------- interviews
     iv = np.flatnonzero(reach >= 2)
@@ -183,6 +213,7 @@ def write_ats(wf: Workforce, reg: Registry, org: Org, cfg: GeneratorConfig, emai
     }
     sink.xlsx("ats/interviews.xlsx", iv_out, date_cols=("interviewed_at",), id_col="interview_id",
               date_col="interviewed_at")
+    del iv_out, ts, rec, who, idept
     mean_rating = pd.Series(rating).groupby(ia).mean()
 
     # ---------------------------------------------------------------- offers
@@ -213,15 +244,14 @@ def write_ats(wf: Workforce, reg: Registry, org: Org, cfg: GeneratorConfig, emai
     ta = np.flatnonzero(org.depts["key"].to_numpy() == "hr_ta")
     ta_dept = int(ta[0]) if len(ta) else int(org.leaves[0])
     pl = pools(wf, cfg, f, c, mean_rating, skills, ta_dept)
-    pool_out = {"candidate_id": cand_ids[pl["profile"].to_numpy()], "pool_name": pl["pool"],
+    pool_out = {"candidate_id": cand_ids.take(pa.array(pl["profile"].to_numpy())), "pool_name": pl["pool"],
                              "added_at": tu.iso(pl["added"].to_numpy()), "added_by_employee_id": emp_ids(pl["by"].to_numpy())}
     sink.csv("ats/talent_pool_members.csv", pool_out, dup=False)
 
     sg = events(wf, reg, cfg, c)
-    df = reg.df  # events created prospects
-    p2 = sg["person"].to_numpy()
+    p2 = sg["person"].to_numpy()  # events created prospects: read the registry after them
     ns = len(sg)
-    zh2 = df["chinese"].to_numpy()[p2]
+    zh2 = reg.col("chinese", p2)
     style2 = np.where(rng.random(ns) < r, rng.integers(5, 7, ns), np.where(zh2 & (rng.random(ns) < 0.8), 0, 1))
     campus = sg["type"].to_numpy() == "campus_talk"
     sg_out = {
@@ -229,8 +259,8 @@ def write_ats(wf: Workforce, reg: Registry, org: Org, cfg: GeneratorConfig, emai
         "活动类型": np.array([EVENT_ZH_TYPES[t] for t in sg["type"]], dtype=object),
         "活动日期": dirt.date_variants(sg["day"].to_numpy(), rng, r),
         "姓名": dirt.name_variants(reg, p2, style2, rng),
-        "邮箱": df["personal_email"].to_numpy(dtype=object)[p2],
-        "手机": dirt.phone_variants(df["phone_cc"].to_numpy()[p2], df["phone"].to_numpy(dtype=object)[p2],
+        "邮箱": reg.col("personal_email", p2),
+        "手机": dirt.phone_variants(reg.col("phone_cc", p2), reg.col("phone", p2),
                                   rng.choice(5, ns, p=[0.6, 0.15, 0.15, 0.05, 0.05])),
         "学校或公司": np.where(campus, SCHOOLS[rng.integers(0, len(SCHOOLS), ns)],
                           COMPANIES[rng.integers(0, len(COMPANIES), ns)]),
@@ -241,7 +271,7 @@ def write_ats(wf: Workforce, reg: Registry, org: Org, cfg: GeneratorConfig, emai
     sg["signup_id"] = sg_out["报名编号"]
     last_iv = pd.Series(iday).groupby(ia).max()
     a_iv = last_iv.index.to_numpy()
-    survey_input = {"ids": cand_ids[c.profile[a_iv]], "person": c.person[a_iv], "end": last_iv.to_numpy(),
-                    "email": cand_email[c.profile[a_iv]],
+    survey_input = {"ids": cand_ids.take(pa.array(c.profile[a_iv])).to_numpy(zero_copy_only=False), "person": c.person[a_iv], "end": last_iv.to_numpy(),
+                    "email": cand_email.take(pa.array(c.profile[a_iv])).to_numpy(zero_copy_only=False),
                     "outcome": np.where(hire[a_iv], 2, np.where(reach[a_iv] == 3, 1, 0))}
-    return AtsOutput(f, c, cand_ids, pp, sg, survey_input)
+    return AtsOutput(f, c, cand_ids.to_numpy(zero_copy_only=False), pp, sg, survey_input)

@@ -142,25 +142,44 @@ NAME_STYLES = ("hanzi", "given_family", "family_given", "upper_family", "lower",
 
 
 def name_variants(reg: Registry, persons: np.ndarray, style: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Render names in a style (see NAME_STYLES). Non-Chinese people fall back to Latin orders."""
-    df = reg.df
-    fam = df["family_name"].to_numpy(dtype=object)[persons]
-    giv = df["given_name"].to_numpy(dtype=object)[persons]
-    fl = df["family_latin"].to_numpy(dtype=object)[persons]
-    gl = df["given_latin"].to_numpy(dtype=object)[persons]
-    zh = df["chinese"].to_numpy()[persons]
-    style = np.asarray(style)
-    gf, fg = gl + " " + fl, fl + " " + gl
-    up = np.array([f.upper() for f in fl], dtype=object) + " " + gl
-    low = np.array([s.lower() for s in fg], dtype=object)
-    drop = np.array([f + (g[0] if len(g) > 1 else g) for f, g in zip(fam, giv, strict=True)], dtype=object)
-    out = np.select(
-        [style == 0, style == 1, style == 2, style == 3, style == 4, style == 5],
-        [np.where(zh, fam + giv, gf), gf, fg, up, low, np.where(zh, drop, gf)], gf)
+    """Render names in a style (see NAME_STYLES). Non-Chinese people fall back to Latin orders.
+
+    Each style is rendered for its own rows only, reading just the name parts it needs: millions of candidate
+    names otherwise mean six full-length arrays of Python strings at once."""
+    persons, style = np.asarray(persons), np.asarray(style)
+    out = np.empty(len(persons), dtype=object)
+
+    def parts(rows: np.ndarray, *names: str) -> list[np.ndarray]:
+        return [reg.col(name, persons[rows]) for name in names]
+
+    def given_family(rows: np.ndarray) -> np.ndarray:
+        fl, gl = parts(rows, "family_latin", "given_latin")
+        return gl + " " + fl
+
+    for k in range(7):
+        rows = np.flatnonzero(style == k) if k < 6 else np.flatnonzero(style >= 6)
+        if not len(rows):
+            continue
+        if k in (0, 5):
+            fam, giv, zh = parts(rows, "family_name", "given_name", "chinese")
+            hanzi = fam + giv if k == 0 else np.array([f + (g[0] if len(g) > 1 else g) for f, g in
+                                                       zip(fam, giv, strict=True)], dtype=object)
+            out[rows] = np.where(zh, hanzi, given_family(rows))
+        elif k == 2:
+            fl, gl = parts(rows, "family_latin", "given_latin")
+            out[rows] = fl + " " + gl
+        elif k == 3:
+            fl, gl = parts(rows, "family_latin", "given_latin")
+            out[rows] = np.array([f.upper() for f in fl], dtype=object) + " " + gl
+        elif k == 4:
+            fl, gl = parts(rows, "family_latin", "given_latin")
+            out[rows] = np.array([s.lower() for s in fl + " " + gl], dtype=object)
+        else:  # 1, and 6 (a typo of the given-family form; other style codes render as given-family)
+            out[rows] = given_family(rows)
     ty = style == 6
     if ty.any():
-        out[ty] = typo(np.where(zh[ty], gf[ty], gf[ty]), rng)
-    return out.astype(object)
+        out[ty] = typo(out[ty], rng)
+    return out
 
 
 # -------------------------------------------------------------------------------------- rows

@@ -41,6 +41,7 @@ def generate_company(out: Path, employees: int = 1000, seed: int = 7, as_of: dat
 
 
 MARKER = ".trm-demo-company"
+PARALLEL_MAX_EMPLOYEES = 50_000
 
 
 def _clear_previous_run(out: Path) -> None:
@@ -67,7 +68,7 @@ def _start_worker(tmp: Path, args: tuple) -> subprocess.Popen:
     with (tmp / "in.pkl").open("wb") as fh:
         pickle.dump(args, fh, protocol=pickle.HIGHEST_PROTOCOL)
     # The package's root on PYTHONPATH so the worker imports this very code, installed or not.
-    root = str(Path(__file__).resolve().parents[2])
+    root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     return subprocess.Popen([sys.executable, "-m", "demo_company.worker", str(tmp / "in.pkl"), str(tmp / "out.pkl")],
                             env=env)
@@ -89,8 +90,12 @@ def generate(cfg: GeneratorConfig, out: Path, truth_out: Path | None = None) -> 
     _clear_previous_run(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("Written by `trm generate`; a rerun may replace the data files in this folder.\n")
-    parallel = cfg.workers > 1
-    side_steps = 0 if parallel else (cfg.attendance_days + cfg.im_days) // 30 + 2
+    # With workers > 1, attendance + IM run in a second process. Up to PARALLEL_MAX_EMPLOYEES it runs alongside
+    # the ATS; above, its peak would add to the ATS's, so it runs first and exits (its memory goes back to the
+    # system, this process's heap stays small) and a 100k company stays within issue 14's 6 GB.
+    parallel = cfg.workers > 1 and cfg.employees <= PARALLEL_MAX_EMPLOYEES
+    separate = cfg.workers > 1 and not parallel
+    side_steps = 0 if cfg.workers > 1 else (cfg.attendance_days + cfg.im_days) // 30 + 2
     bar = tqdm(total=cfg.history_months + 6 + side_steps, desc=f"demo company ({cfg.employees:,} employees)",
                unit="step", disable=not cfg.progress, leave=False)
 
@@ -119,19 +124,23 @@ def generate(cfg: GeneratorConfig, out: Path, truth_out: Path | None = None) -> 
     step("hris")
 
     # Attendance + IM need only the workforce and the employees' persons: with workers > 1 they run in a
-    # second process while the ATS (which adds millions of candidates) and the surveys run here.
+    # second process (before or alongside the ATS, which adds millions of candidates, see `parallel` above).
     args = (cfg, out, wf, reg, org, emails, still_active)
     with tempfile.TemporaryDirectory(prefix="trm-demo-") as tmp:
-        side = _start_worker(Path(tmp), args) if parallel else None
+        side = _start_worker(Path(tmp), args) if cfg.workers > 1 else None
         try:
             if side is None:
                 side_result = side_job(*args, tick=lambda: step("attendance/im"))
+            elif separate:
+                side_result = _finish_worker(Path(tmp), side)
+                side = None
             ats_out = write_ats(wf, reg, org, cfg, emails, sink)
             step("ats")
             respondents = surveys.write_surveys(wf, reg, cfg, emails, ats_out.survey_input, sink)
             step("surveys")
             if side is not None:
                 side_result = _finish_worker(Path(tmp), side)
+                side = None
         finally:
             if side is not None and side.poll() is None:  # an error here must not leave the worker running
                 side.kill()

@@ -49,8 +49,8 @@ def company_emails(wf: Workforce, reg: Registry, cfg: GeneratorConfig, rng: np.r
     st = wf.st
     n = st.n
     p = st.person[:n]
-    fam = ascii_lower(pd.Series(reg.df["family_latin"].to_numpy(dtype=object)[p])).to_numpy(dtype=object)
-    giv = ascii_lower(pd.Series(reg.df["given_latin"].to_numpy(dtype=object)[p])).to_numpy(dtype=object)
+    fam = ascii_lower(pd.Series(reg.col("family_latin", p))).to_numpy(dtype=object)
+    giv = ascii_lower(pd.Series(reg.col("given_latin", p))).to_numpy(dtype=object)
     base = giv + "." + fam
     seen: dict[str, int] = {}
     out = np.empty(n, dtype=object)
@@ -81,24 +81,23 @@ def employees(wf: Workforce, reg: Registry, cfg: GeneratorConfig, emails: np.nda
     st, n = wf.st, wf.st.n
     rng = cfg.rng("hris.employees")
     p = st.person[:n]
-    df = reg.df
     term = st.term[:n]
     left = term < ACTIVE
-    gender = df["gender"].to_numpy()[p]
+    gender = reg.col("gender", p)
     china = np.array([loc.country == "CN" for loc in LOCATIONS])[st.loc[:n]]
     r = cfg.dirt_rate
     reason = np.where(left, np.array([REASON_ZH[x] for x in REASONS] + [""], dtype=object)[st.reason[:n]], None)
-    phone = df["phone"].to_numpy(dtype=object)[p]
+    phone = reg.col("phone", p)
     style = np.where(rng.random(n) < r, rng.integers(1, 5, n), 0)
     out = {
         "工号": emp_ids(np.arange(n)),
         "姓名": display_name(reg, p),
         "公司邮箱": emails,
-        "个人邮箱": df["personal_email"].to_numpy(dtype=object)[p],
-        "手机号": dirt.phone_variants(df["phone_cc"].to_numpy()[p], phone, style),
-        "身份证号": np.where(china, df["national_id"].to_numpy(dtype=object)[p], None),
+        "个人邮箱": reg.col("personal_email", p),
+        "手机号": dirt.phone_variants(reg.col("phone_cc", p), phone, style),
+        "身份证号": np.where(china, reg.col("national_id", p), None),
         "性别": np.select([gender == "M", gender == "F"], ["男", "女"], "其他"),
-        "出生日期": dirt.date_variants(df["birth_day"].to_numpy()[p], rng, r),
+        "出生日期": dirt.date_variants(reg.col("birth_day", p), rng, r),
         "入职日期": dirt.date_variants(st.hire[:n], rng, r),
         "离职日期": dirt.date_variants(np.where(left, term, -10**9), rng, r),
         "离职原因": reason,

@@ -52,14 +52,12 @@ def accounts(wf: Workforce, reg: Registry, cfg: GeneratorConfig, emails: np.ndar
     deact = left & ~still_active[keep]
     off_day = st.term[keep] + rng.integers(0, 4, len(keep))
     pers = st.person[keep]
-    df = reg.df
     out: dict[str, pd.DataFrame] = {}
 
     # WeCom
     w = keep[china]
     wi = np.flatnonzero(china)
-    base = ascii_lower(pd.Series(df["family_latin"].to_numpy(dtype=object)[st.person[w]] +
-                                 df["given_latin"].to_numpy(dtype=object)[st.person[w]])).to_numpy(dtype=object)
+    base = ascii_lower(pd.Series(reg.col("family_latin", st.person[w]) + reg.col("given_latin", st.person[w]))).to_numpy(dtype=object)
     seen: dict[str, int] = {}
     uid = np.empty(len(w), dtype=object)
     for i in np.argsort(st.hire[w], kind="stable"):
@@ -71,7 +69,7 @@ def accounts(wf: Workforce, reg: Registry, cfg: GeneratorConfig, emails: np.ndar
     off_ts = tu.iso(off_day[wi]) + " 18:" + np.char.zfill(rng.integers(0, 60, len(w)).astype(str), 2).astype(object) + ":00"
     wdf = {
         "账号": uid, "姓名": display_name(reg, st.person[w]),
-        "手机": dirt.phone_variants(df["phone_cc"].to_numpy()[st.person[w]], df["phone"].to_numpy(dtype=object)[st.person[w]],
+        "手机": dirt.phone_variants(reg.col("phone_cc", st.person[w]), reg.col("phone", st.person[w]),
                                   phone_style),
         "邮箱": np.where(rng.random(len(w)) < 0.1, None, emails[w]),
         "工号": np.where(rng.random(len(w)) < 0.05 + r, None, emp_ids(w)),
@@ -86,10 +84,10 @@ def accounts(wf: Workforce, reg: Registry, cfg: GeneratorConfig, emails: np.ndar
     sl = np.flatnonzero(~china | leader)
     s = keep[sl]
     sid = _rand_ids(rng, "U0", len(s), 9)
-    zh = df["chinese"].to_numpy()[pers[sl]]
+    zh = reg.col("chinese", pers[sl])
     real = latin_name(reg, pers[sl], family_first=zh & (rng.random(len(s)) < 0.3))
     local = np.array([e.split("@")[0] for e in emails[s]], dtype=object)
-    phone = dirt.phone_variants(df["phone_cc"].to_numpy()[pers[sl]], df["phone"].to_numpy(dtype=object)[pers[sl]],
+    phone = dirt.phone_variants(reg.col("phone_cc", pers[sl]), reg.col("phone", pers[sl]),
                                 np.where(rng.random(len(s)) < 0.7, 1, 4))
     users = []
     for i in range(len(s)):
@@ -170,8 +168,8 @@ def _messages(wf: Workforce, reg: Registry, org: Org, cfg: GeneratorConfig, acc:
     wec[acc["wecom"]["emp"].to_numpy()] = acc["wecom"]["account"].to_numpy()
     slk = np.full(st.n, None, dtype=object)
     slk[acc["slack"]["emp"].to_numpy()] = acc["slack"]["account"].to_numpy()
-    chat = reg.df["chattiness"].to_numpy()
-    zh_p = reg.df["chinese"].to_numpy()
+    chat = reg.column("chattiness")
+    zh_p = reg.column("chinese")
     slack_room = {d: c for d, c in chan["slack"].items()}
     wecom_room = np.full(len(org.depts), "", dtype=object)
     for d, r_ in chan["wecom"].items():

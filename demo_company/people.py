@@ -81,24 +81,46 @@ def personal_emails(rng: np.random.Generator, fam: pd.Series, giv: pd.Series, ch
     return np.asarray(j(local, "@", pa.array(dom)).to_numpy(zero_copy_only=False), dtype=object)
 
 
+STRING_COLUMNS = frozenset({"gender", "family_name", "given_name", "family_latin", "given_latin", "phone_cc", "phone",
+                            "personal_email", "national_id", "first_channel"})
+
+
+# People created per batch. Smaller than the candidate population of a 10k company, so the 1k and 10k demos are
+# generated exactly as before; a 100k company's millions of candidates are created in batches of this size.
+CREATE_CHUNK = 500_000
+
+
+def _hash64(values: np.ndarray) -> np.ndarray:
+    """Deterministic 64-bit hashes of strings (pandas' hash, fixed key): the same in every process and run."""
+    return pd.util.hash_array(np.asarray(values, dtype=object), categorize=False)
+
+
 class Registry:
-    """All humans generated so far; person_id = index. Creation order is deterministic."""
+    """All humans generated so far; person_id = index. Creation order is deterministic.
+
+    Millions of candidates are created for a 100k company, so strings are kept as Arrow arrays (bytes plus an
+    offset each, instead of a Python object each) and the mailbox set holds 64-bit hashes, not the addresses:
+    this is what keeps the 100k generation within issue 14's memory budget."""
 
     def __init__(self) -> None:
-        self.frames: list[pd.DataFrame] = []
+        self._chunks: dict[str, list] = {c: [] for c in PERSON_COLUMNS}
+        self._whole: dict[str, np.ndarray | pa.Array] = {}
         self.n = 0
-        self._df: pd.DataFrame | None = None
-        self._emails: set[str] = set()
+        self._emails: set[int] = set()
 
     def _unique_emails(self, rng: np.random.Generator, emails: np.ndarray) -> np.ndarray:
         """A mailbox belongs to one human: namesakes get a number, as mail providers make them do."""
         out = emails.copy()
-        for i, email in enumerate(out):
-            while email in self._emails:
-                local, domain = email.split("@", 1)
-                email = f"{local}{int(rng.integers(1, 10_000))}@{domain}"
-            self._emails.add(email)
-            out[i] = email
+        seen = self._emails
+        for i, h in enumerate(_hash64(out).tolist()):
+            if h in seen:
+                email = out[i]
+                while h in seen:
+                    local, domain = email.split("@", 1)
+                    email = f"{local}{int(rng.integers(1, 10_000))}@{domain}"
+                    h = int(_hash64(np.array([email], dtype=object))[0])
+                out[i] = email
+            seen.add(h)
         return out
 
     def create(self, rng: np.random.Generator, n: int, *, cc: np.ndarray, chinese: np.ndarray,
@@ -107,53 +129,68 @@ class Registry:
         """Create n people; returns their person ids."""
         if n == 0:
             return np.zeros(0, dtype=np.int64)
+        if n > CREATE_CHUNK:  # bounded temporaries (names, addresses) when millions of candidates arrive at once
+            part = lambda a, lo, hi: a[lo:hi] if np.ndim(a) else a  # noqa: E731
+            return np.concatenate([
+                self.create(rng, min(CREATE_CHUNK, n - lo), cc=part(cc, lo, lo + CREATE_CHUNK),
+                            chinese=part(chinese, lo, lo + CREATE_CHUNK), age_lo=part(age_lo, lo, lo + CREATE_CHUNK),
+                            age_hi=part(age_hi, lo, lo + CREATE_CHUNK), ref_day=part(ref_day, lo, lo + CREATE_CHUNK),
+                            first_channel=part(first_channel, lo, lo + CREATE_CHUNK))
+                for lo in range(0, n, CREATE_CHUNK)])
         gender = np.where(rng.random(n) < 0.46, "F", "M")
         gender[rng.random(n) < 0.002] = "X"
         age = age_lo + rng.beta(1.6, 3.2, n) * (np.asarray(age_hi) - np.asarray(age_lo))
         birth = (np.asarray(ref_day) - age * 365.25).astype(np.int64)
         names = sample_names(rng, gender, chinese)
         by = tu.ymd(birth)[0]
-        obj = lambda a: pd.Series(np.asarray(a, dtype=object), dtype=object)  # noqa: E731 - no str-dtype round trips
-        df = pd.DataFrame({
-            "gender": obj(gender), "birth_day": birth, "chinese": chinese,
-            "family_name": obj(names["family_name"]), "given_name": obj(names["given_name"]),
-            "family_latin": obj(names["family_latin"]), "given_latin": obj(names["given_latin"]),
-            "phone_cc": obj(cc), "phone": obj(mobile(rng, cc)),
-            "personal_email": obj(self._unique_emails(
-                rng, personal_emails(rng, names["family_latin"], names["given_latin"], chinese, by))),
-            "national_id": obj(np.where(chinese, national_ids(rng, birth, gender == "M"), "")),
+        cols = {
+            "gender": gender, "birth_day": birth, "chinese": np.asarray(chinese, dtype=bool),
+            "family_name": names["family_name"], "given_name": names["given_name"],
+            "family_latin": names["family_latin"], "given_latin": names["given_latin"],
+            "phone_cc": cc, "phone": mobile(rng, cc),
+            "personal_email": self._unique_emails(
+                rng, personal_emails(rng, names["family_latin"], names["given_latin"], chinese, by)),
+            "national_id": np.where(chinese, national_ids(rng, birth, gender == "M"), ""),
             "ability": rng.normal(0, 1, n), "disposition": rng.normal(0, 1, n),
             "ot_propensity": rng.lognormal(0, 0.5, n), "chattiness": rng.lognormal(0, 0.6, n),
-            "first_channel": obj(np.broadcast_to(np.asarray(first_channel, dtype=object), (n,))),
-        })
+            "first_channel": np.broadcast_to(np.asarray(first_channel, dtype=object), (n,)),
+        }
+        for name, values in cols.items():
+            values = np.asarray(values, dtype=object) if name in STRING_COLUMNS else np.asarray(values)
+            self._chunks[name].append(pa.array(values, pa.string()) if name in STRING_COLUMNS else values)
         ids = np.arange(self.n, self.n + n)
-        self.frames.append(df)
         self.n += n
-        self._df = None
+        self._whole.clear()
         return ids
 
-    @property
-    def df(self) -> pd.DataFrame:
-        if self._df is None:
-            self._df = pd.concat(self.frames, ignore_index=True) if self.frames else pd.DataFrame(
-                columns=PERSON_COLUMNS)
-            self.frames = [self._df]
-        return self._df
+    def column(self, name: str) -> np.ndarray | pa.Array:
+        """The whole column: numpy for numbers and flags, an Arrow string array for text."""
+        if name not in self._whole:
+            chunks = self._chunks[name]
+            if name in STRING_COLUMNS:
+                whole = pa.concat_arrays(chunks) if chunks else pa.array([], pa.string())
+            else:
+                whole = np.concatenate(chunks) if chunks else np.zeros(0)
+            self._chunks[name] = [whole]
+            self._whole[name] = whole
+        return self._whole[name]
 
     def col(self, name: str, ids: np.ndarray) -> np.ndarray:
-        return self.df[name].to_numpy()[ids]
+        """Values of some people (strings as an object array, the way the table builders use them)."""
+        whole = self.column(name)
+        if isinstance(whole, pa.Array):
+            return whole.take(pa.array(np.asarray(ids, dtype=np.int64))).to_numpy(zero_copy_only=False)
+        return whole[ids]
 
 
 def display_name(reg: Registry, ids: np.ndarray) -> np.ndarray:
     """Name as an HR system in China stores it: Hanzi for Chinese people, 'Given Family' otherwise."""
-    df = reg.df
-    fam, giv = df["family_name"].to_numpy(dtype=object)[ids], df["given_name"].to_numpy(dtype=object)[ids]
-    zh = df["chinese"].to_numpy()[ids]
+    fam, giv = reg.col("family_name", ids), reg.col("given_name", ids)
+    zh = reg.col("chinese", ids)
     return np.where(zh, fam + giv, giv + " " + fam)
 
 
 def latin_name(reg: Registry, ids: np.ndarray, family_first: np.ndarray | bool = False) -> np.ndarray:
-    df = reg.df
-    fam = df["family_latin"].to_numpy(dtype=object)[ids]
-    giv = df["given_latin"].to_numpy(dtype=object)[ids]
+    fam = reg.col("family_latin", ids)
+    giv = reg.col("given_latin", ids)
     return np.where(family_first, fam + " " + giv, giv + " " + fam)

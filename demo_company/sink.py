@@ -14,9 +14,12 @@ from . import timeutil as tu
 from .config import GeneratorConfig
 
 
-def lookup(values: np.ndarray | list | tuple, idx: np.ndarray) -> pa.Array:
-    """values[idx] as an Arrow string array (values a small lookup, idx large; -1 -> null)."""
+def lookup(values: np.ndarray | list | tuple | pa.Array, idx: np.ndarray) -> pa.Array:
+    """values[idx] as an Arrow string array (idx large; -1 -> null). Values already in Arrow are taken as they
+    are (millions of candidate ids); others are a small lookup."""
     idx = np.asarray(idx, dtype=np.int64)
+    if isinstance(values, pa.Array):
+        return pc.take(values, pa.array(np.where(idx < 0, None, idx), pa.int64()))
     table = pa.array(list(values) + [None], pa.string())
     return pc.take(table, pa.array(np.where(idx < 0, len(values), idx)))
 

@@ -118,14 +118,12 @@ def write_surveys(wf: Workforce, reg: Registry, cfg: GeneratorConfig, emails: np
     st, p = wf.st, wf.panel
     b = Builder()
     tz_of = np.array([loc.timezone for loc in LOCATIONS], dtype=object)
-    zh_person = reg.df["chinese"].to_numpy()
+    zh_person = reg.column("chinese")
     lang_of = lambda e: np.where(zh_person[st.person[e]] & (st.loc[e] <= 3), "zh",  # noqa: E731
                                  np.where(zh_person[st.person[e]] & (rng.random(len(e)) < 0.4), "zh", "en"))
-    personal = reg.df["personal_email"].to_numpy(dtype=object)
-
     def email_for(e: np.ndarray) -> np.ndarray:
         u = rng.random(len(e))
-        return np.where(u < 0.3, emails[e], np.where(u < 0.35, personal[st.person[e]], None))
+        return np.where(u < 0.3, emails[e], np.where(u < 0.35, reg.col("personal_email", st.person[e]), None))
 
     years, mons, _ = tu.ymd(wf.starts)
     xcols = [f"x_{f}" for f in FACTORS]
@@ -233,7 +231,7 @@ def _journeys(b: Builder, wf: Workforce, reg: Registry, cfg: GeneratorConfig, rn
     sel = np.flatnonzero((ce >= bounds[0]) & (ce <= wf.as_of) & (rng.random(len(ce)) < cfg.candidate_survey_response_rate))
     good = cand["outcome"][sel]
     mood = np.where(good == 2, 0.8, np.where(good == 1, 0.4, -0.3)) + rng.normal(0, 0.4, len(sel))
-    zh = reg.df["chinese"].to_numpy()[cand["person"][sel]]
+    zh = reg.col("chinese", cand["person"][sel])
     u = rng.random(len(sel))
     _journey(b, rng, "interview_experience", "Candidate Interview Experience", per_half, np.zeros(len(sel), np.int64),
              np.minimum(ce[sel] + rng.integers(1, 6, len(sel)), wf.as_of), mood,

@@ -28,19 +28,18 @@ def write_truth(root: Path, cfg: GeneratorConfig, wf: Workforce, reg: Registry, 
     root.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
 
-    def put(name: str, df: pd.DataFrame) -> None:
+    def put(name: str, df: pd.DataFrame | dict) -> None:
         counts[name] = writers.write_csv(as_table(df), root / name)
 
     pr = pd.concat(records, ignore_index=True).drop_duplicates(["source", "entity", "record_id", "platform"])
     pr["person_id"] = person_ids(pr["person"].to_numpy())
     put("person_records.csv", pr[["source", "entity", "record_id", "person_id", "platform"]])
 
-    df = reg.df
-    put("persons.csv", pd.DataFrame({
-        "person_id": person_ids(np.arange(len(df))), "family_name": df["family_name"], "given_name": df["given_name"],
-        "family_latin": df["family_latin"], "given_latin": df["given_latin"],
-        "birth_date": tu.iso(df["birth_day"].to_numpy()), "gender": df["gender"], "is_chinese": df["chinese"],
-        "first_channel": df["first_channel"]}))
+    put("persons.csv", {
+        "person_id": person_ids(np.arange(reg.n)), "family_name": reg.column("family_name"),
+        "given_name": reg.column("given_name"), "family_latin": reg.column("family_latin"),
+        "given_latin": reg.column("given_latin"), "birth_date": tu.iso(reg.column("birth_day")),
+        "gender": reg.column("gender"), "is_chinese": reg.column("chinese"), "first_channel": reg.column("first_channel")})
 
     st, ex = wf.st, wf.exits
     e = ex["emp"].to_numpy()

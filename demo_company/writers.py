@@ -21,10 +21,12 @@ import pyarrow.csv as pacsv
 
 XLSX_MAX_ROWS = 1_048_575  # data rows per sheet (plus the header row)
 _CSV_PIECE_ROWS = 500_000  # rows encoded and written at a time
+_XLSX_PIECE_ROWS = 100_000  # rows of a sheet turned into XML at a time
 _NEEDS_QUOTE = re.compile(r'[",\r\n]')
 
 
-def _column(v: np.ndarray | pa.Array) -> pa.Array:
+def arrow_column(v: np.ndarray | pa.Array) -> pa.Array:
+    """A column as Arrow, the way every writer encodes it (text cells as strings, None as empty)."""
     if isinstance(v, pa.Array):
         return v
     if v.dtype == object:
@@ -37,7 +39,7 @@ def _column(v: np.ndarray | pa.Array) -> pa.Array:
 
 
 def to_arrow(table: dict[str, np.ndarray]) -> pa.Table:
-    return pa.table({c: _column(v if isinstance(v, pa.Array) else np.asarray(v)) for c, v in table.items()})
+    return pa.table({c: arrow_column(v if isinstance(v, pa.Array) else np.asarray(v)) for c, v in table.items()})
 
 
 def _needs_quotes(table: pa.Table) -> bool:
@@ -208,6 +210,18 @@ def _cells(values: np.ndarray, letter: str, rows: pa.Array, is_date: bool) -> pa
     return out
 
 
+def _utf8_concatenated(a: pa.Array) -> bytes:
+    """The strings of an Arrow array end to end, read straight from its value buffer (one copy), instead of a
+    Python string per row: an interviews sheet of a 100k company is a million rows."""
+    if a.null_count:
+        a = pc.fill_null(a, "")
+    if len(a) == 0:
+        return b""
+    a = a.cast(pa.large_string())
+    offsets = np.frombuffer(a.buffers()[1], dtype=np.int64)[a.offset: a.offset + len(a) + 1]
+    return memoryview(a.buffers()[2])[int(offsets[0]): int(offsets[-1])].tobytes()
+
+
 def _zip(path: Path, parts: dict[str, str | bytes], stamp: date) -> None:
     dt = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -234,19 +248,20 @@ def write_xlsx(df: dict[str, np.ndarray], path: Path, stamp: date, date_cols: tu
     for k, lo in enumerate(range(0, max(total, 1), XLSX_MAX_ROWS)):
         hi = min(lo + XLSX_MAX_ROWS, total)
         p = path if k == 0 else path.with_name(f"{path.stem}_{k + 1}{path.suffix}")
-        rows = pa.array(np.arange(2, hi - lo + 2).astype(str))
-        cells = [_cells(np.asarray(df[c])[lo:hi], letters[i], rows, c in date_cols) for i, c in enumerate(cols_all)]
-        xml_rows = _join('<row r="', rows, '">', *cells, "</row>") if hi > lo else pa.array([], pa.string())
-        body = io.StringIO()
-        body.write('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
-                   'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-        body.write(f'<row r="1">{head}</row>')
-        body.write("".join(xml_rows.to_pylist()))
-        body.write("</sheetData></worksheet>")
+        pieces = []
+        for a in range(lo, hi, _XLSX_PIECE_ROWS):  # a piece at a time: a full sheet's cells at once take gigabytes
+            b = min(a + _XLSX_PIECE_ROWS, hi)
+            rows = pa.array(np.arange(a - lo + 2, b - lo + 2).astype(str))
+            cells = [_cells(np.asarray(df[c][a:b]), letters[i], rows, c in date_cols) for i, c in enumerate(cols_all)]
+            pieces.append(_utf8_concatenated(_join('<row r="', rows, '">', *cells, "</row>")))
+        body = b"".join([('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
+                          'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                          f'<row r="1">{head}</row>').encode(), *pieces, b"</sheetData></worksheet>"])
+        del pieces
         ts = f"{stamp.isoformat()}T00:00:00Z"
         _zip(p, {"[Content_Types].xml": _CT, "_rels/.rels": _RELS, "docProps/core.xml":
                  _CORE.format(creator="TRM", ts=ts), "docProps/app.xml": _APP,
                  "xl/workbook.xml": _WB.format(name=_esc(sheet)), "xl/_rels/workbook.xml.rels": _WB_RELS,
-                 "xl/styles.xml": _STYLES, "xl/worksheets/sheet1.xml": body.getvalue()}, stamp)
+                 "xl/styles.xml": _STYLES, "xl/worksheets/sheet1.xml": body}, stamp)
         written[p] = hi - lo
     return written
