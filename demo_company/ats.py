@@ -61,7 +61,7 @@ def _write_candidates(reg: Registry, st: State, prof: pd.DataFrame, emails: np.n
     next table is built."""
     npf = len(prof)
     order = np.lexsort((np.arange(npf), prof["created"].to_numpy()))
-    ids_in_order = pa.array(seq_ids("C", npf, 8), pa.string())
+    ids_in_order = seq_ids("C", npf, 8, arrow=True)
     rank = np.empty(npf, np.int64)
     rank[order] = np.arange(npf)
     cand_ids = ids_in_order.take(pa.array(rank))

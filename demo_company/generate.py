@@ -135,8 +135,16 @@ def generate(cfg: GeneratorConfig, out: Path, truth_out: Path | None = None) -> 
                 side_result = _finish_worker(Path(tmp), side)
                 side = None
             ats_out = write_ats(wf, reg, org, cfg, emails, sink)
+            # Keep only what the truth needs of the ATS (its funnel and profiles are millions of rows at 100k).
+            ats_truth = [
+                truth.rec("ats", "candidates", ats_out.cand_ids, ats_out.cand_person),
+                truth.rec("ats", "event_signups", ats_out.signups["signup_id"].to_numpy(),
+                          ats_out.signups["person"].to_numpy()),
+            ]
+            survey_input = ats_out.survey_input
+            del ats_out
             step("ats")
-            respondents = surveys.write_surveys(wf, reg, cfg, emails, ats_out.survey_input, sink)
+            respondents = surveys.write_surveys(wf, reg, cfg, emails, survey_input, sink)
             step("surveys")
             if side is not None:
                 side_result = _finish_worker(Path(tmp), side)
@@ -152,8 +160,7 @@ def generate(cfg: GeneratorConfig, out: Path, truth_out: Path | None = None) -> 
     st = wf.st
     records = [
         truth.rec("hris", "employees", hris.emp_ids(np.arange(st.n)), st.person[: st.n]),
-        truth.rec("ats", "candidates", ats_out.cand_ids, ats_out.cand_person),
-        truth.rec("ats", "event_signups", ats_out.signups["signup_id"].to_numpy(), ats_out.signups["person"].to_numpy()),
+        *ats_truth,
         truth.rec("im", "accounts", acc["wecom"]["account"].to_numpy(), acc["wecom"]["person"].to_numpy(), "wecom"),
         truth.rec("im", "accounts", acc["slack"]["account"].to_numpy(), acc["slack"]["person"].to_numpy(), "slack"),
         truth.rec("surveys", "responses", respondents["respondent_id"].to_numpy(), respondents["person"].to_numpy()),

@@ -22,12 +22,14 @@ CURRENCY = np.array([loc.currency for loc in LOCATIONS], dtype=object)
 ETYPE_ZH = {"full_time": "全职", "part_time": "兼职", "intern": "实习", "contractor": "外包"}
 
 
-def seq_ids(prefix: str, n: int, width: int) -> np.ndarray:
-    """prefix + zero-padded 1..n (object array), formatted by pyarrow (millions of ids per table)."""
+def seq_ids(prefix: str, n: int, width: int, arrow: bool = False) -> np.ndarray | pa.Array:
+    """prefix + zero-padded 1..n (object array, or the Arrow array with arrow=True), formatted by pyarrow
+    (millions of ids per table)."""
     if n == 0:
-        return np.zeros(0, dtype=object)
+        return pa.array([], pa.string()) if arrow else np.zeros(0, dtype=object)
     digits = pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), width, "0")
-    return pc.binary_join_element_wise(prefix, digits, "").to_numpy(zero_copy_only=False)
+    ids = pc.binary_join_element_wise(prefix, digits, "")
+    return ids if arrow else ids.to_numpy(zero_copy_only=False)
 
 
 _EMP_IDS: list[np.ndarray] = [np.array([None], dtype=object)]

@@ -270,7 +270,7 @@ def _write(b: Builder, cfg: GeneratorConfig, sink: Sink) -> None:
     q = rs.pop("question")
     n = len(q)
     score = rs.pop("score")
-    rs = {"response_id": seq_ids("RS", n, 10), "survey_id": lookup([x[1] for x in b.questions], q),
+    rs = {"response_id": seq_ids("RS", n, 10, arrow=True), "survey_id": lookup([x[1] for x in b.questions], q),
           "question_id": lookup([x[0] for x in b.questions], q), **rs,
           "score": pa.array(np.where(np.isnan(score), 0, score).astype(np.int64), mask=np.isnan(score))}
     rs = {k: rs[k] for k in ("response_id", "survey_id", "question_id", "respondent_id", "respondent_email",
