@@ -95,7 +95,7 @@ def generate(cfg: GeneratorConfig, out: Path, truth_out: Path | None = None) -> 
     # system, this process's heap stays small) and a 100k company stays within issue 14's 6 GB.
     parallel = cfg.workers > 1 and cfg.employees <= PARALLEL_MAX_EMPLOYEES
     separate = cfg.workers > 1 and not parallel
-    side_steps = 0 if cfg.workers > 1 else (cfg.attendance_days + cfg.im_days) // 30 + 2
+    side_steps = (0 if parallel else 1) if cfg.workers > 1 else (cfg.attendance_days + cfg.im_days) // 30 + 2
     bar = tqdm(total=cfg.history_months + 6 + side_steps, desc=f"demo company ({cfg.employees:,} employees)",
                unit="step", disable=not cfg.progress, leave=False)
 
@@ -134,6 +134,7 @@ def generate(cfg: GeneratorConfig, out: Path, truth_out: Path | None = None) -> 
             elif separate:
                 side_result = _finish_worker(Path(tmp), side)
                 side = None
+                step("attendance/im")
             ats_out = write_ats(wf, reg, org, cfg, emails, sink)
             # Keep only what the truth needs of the ATS (its funnel and profiles are millions of rows at 100k).
             ats_truth = [

@@ -9,6 +9,12 @@
     record_person_day_inputs). The pre-hook forget_person_days deletes what is about to be recomputed, so a build
     that stopped halfway is repaired by the next one. A person who left the inputs loses their rows too.
 
+    The fingerprints are computed once per build (person_day_prepare, the first pre-hook, or the compile-time plan):
+    into `<model>__current_inputs`, with the people to rebuild in `<model>__rebuild` and the day after which everyone
+    is recomputed in `<model>__resume` (null: every row was rebuilt). The last two stay after the build: they say
+    which rows it wrote, and the model's heavy tests check only those rows on a normal night (tests config
+    `where: __rebuilt_rows__`, macros/test_scope.sql); a full refresh checks every row.
+
     In the model (incremental mode only): person_day_rebuild_ctes(inputs_sql) adds the CTEs `rebuilt_people`
     (person_key) and `resume` (resume_after: the last day kept for everyone else); rows of rebuilt people are
     computed in full, the others from resume_after (for lag/lead) and kept after it. A model whose late exports
@@ -21,11 +27,60 @@
     {{ return(adapter.get_relation(this.database, this.schema, this.identifier ~ '__built_inputs')) }}
 {%- endmacro %}
 
+{% macro person_day_relations() -%}
+    {%- set names = {} -%}
+    {%- for part in ['current_inputs', 'rebuild', 'resume'] -%}
+        {%- do names.update({part: api.Relation.create(database=this.database, schema=this.schema,
+                                                       identifier=this.identifier ~ '__' ~ part)}) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{%- endmacro %}
+
+{#- First pre-hook (and the compile-time plan): this build's fingerprints, who is rebuilt and from which day.
+    Computed once per dbt invocation: the plan of a model that needs literals runs it when the model compiles, just
+    before the hooks, and the hook then finds it done. -#}
+{% macro person_day_prepare(inputs_sql, lookback_days=0) -%}
+    {%- set rel = trm.person_day_relations() -%}
+    {%- set state = trm.person_day_state() -%}
+    {%- if execute and adapter.get_relation(rel.resume.database, rel.resume.schema, rel.resume.identifier) is not none
+            and adapter.get_relation(rel.current_inputs.database, rel.current_inputs.schema,
+                                     rel.current_inputs.identifier) is not none
+            and run_query('select invocation_id from ' ~ rel.resume).columns[0].values()[0] == invocation_id -%}
+        select 1
+    {%- else -%}
+        create or replace table {{ rel.current_inputs }} as {{ inputs_sql }};
+        {%- if is_incremental() and state is not none %}
+        create or replace table {{ rel.rebuild }} as
+        select c.person_key
+        from {{ rel.current_inputs }} as c
+        left join {{ state }} as s
+            on s.person_key = c.person_key
+        where s.person_key is null or s.inputs_fingerprint <> c.inputs_fingerprint
+        union
+        select s.person_key
+        from {{ state }} as s
+        left join {{ rel.current_inputs }} as c
+            on c.person_key = s.person_key
+        where c.person_key is null;
+        create or replace table {{ rel.resume }} as
+        select r.resume_after, {{ trm.sql_literal(invocation_id) }} as invocation_id
+        from ({{ trm.resume_after_sql(state, lookback_days) }}) as r;
+        {%- else %}
+        {#- first build, full refresh or no record of the last build: every row is rebuilt #}
+        create or replace table {{ rel.rebuild }} as
+        select person_key from {{ rel.current_inputs }} where 1 = 0;
+        create or replace table {{ rel.resume }} as
+        select {{ dbt.cast('null', 'date') }} as resume_after, {{ trm.sql_literal(invocation_id) }} as invocation_id;
+        {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
 {% macro person_day_rebuild_ctes(inputs_sql, lookback_days=0) -%}
     {%- set state = trm.person_day_state() -%}
+    {%- set rel = trm.person_day_relations() -%}
     current_inputs as (
 
-        {{ inputs_sql }}
+        select * from {{ rel.current_inputs }}
 
     ),
 
@@ -45,17 +100,13 @@
     {%- else %}
     rebuilt_people as (
 
-        select c.person_key
-        from current_inputs as c
-        left join {{ state }} as s
-            on s.person_key = c.person_key
-        where s.person_key is null or s.inputs_fingerprint <> c.inputs_fingerprint
+        select person_key from {{ rel.rebuild }}
 
     ),
 
     resume as (
 
-        {{ trm.resume_after_sql(state, lookback_days) }}
+        select resume_after from {{ rel.resume }}
 
     ),
     {%- endif %}
@@ -77,51 +128,45 @@
 
 {#- The rebuild as literals, read when the model compiles (incremental mode only): {'resume_after': 'YYYY-MM-DD'
     or none (no record of the last build: rebuild everything), 'people': the person_keys to recompute in full
-    (a list, possibly empty), or none when they are more than `max_people` (then everyone is). -#}
+    (a list, possibly empty), or none when they are more than `max_people` (then everyone is). Prepares the
+    build (person_day_prepare) on the way. -#}
 {% macro person_day_rebuild_plan(inputs_sql, lookback_days=0, max_people=50000) -%}
     {%- set state = trm.person_day_state() -%}
     {%- if not execute or state is none -%}
         {{ return({'resume_after': none, 'people': none}) }}
     {%- endif -%}
-    {%- set resume_after = run_query(trm.resume_after_sql(state, lookback_days)).columns[0].values()[0] -%}
-    {%- set changed = run_query(
-        'select c.person_key from (' ~ inputs_sql ~ ') as c left join ' ~ state ~ ' as s '
-        ~ 'on s.person_key = c.person_key '
-        ~ 'where s.person_key is null or s.inputs_fingerprint <> c.inputs_fingerprint '
-        ~ 'order by c.person_key limit ' ~ (max_people + 1)).columns[0].values() -%}
+    {%- do run_query(trm.person_day_prepare(inputs_sql, lookback_days)) -%}
+    {%- set rel = trm.person_day_relations() -%}
+    {%- set resume_after = run_query('select resume_after from ' ~ rel.resume).columns[0].values()[0] -%}
+    {%- set changed = run_query('select person_key from ' ~ rel.rebuild ~ ' order by person_key limit '
+                                ~ (max_people + 1)).columns[0].values() -%}
     {{ return({'resume_after': resume_after | string,
                'people': (changed | list) if changed | length <= max_people else none}) }}
 {%- endmacro %}
 
-{#- Pre-hook: delete the rows about to be recomputed (see above). -#}
-{% macro forget_person_days(inputs_sql, lookback_days=0) -%}
+{#- Pre-hook (after person_day_prepare): delete the rows about to be recomputed (see above). -#}
+{% macro forget_person_days() -%}
     {%- if not is_incremental() -%}
         select 1
+    {%- elif trm.person_day_state() is none -%}
+        delete from {{ this }}
     {%- else -%}
-        {%- set state = trm.person_day_state() -%}
-        {%- if state is none -%}
-            delete from {{ this }}
-        {%- else -%}
-            delete from {{ this }}
-            where date_day > ({{ trm.resume_after_sql(state, lookback_days) }})
-                or person_key in (
-                    select s.person_key
-                    from {{ state }} as s
-                    left join ({{ inputs_sql }}) as c
-                        on c.person_key = s.person_key
-                    where c.person_key is null or c.inputs_fingerprint <> s.inputs_fingerprint
-                )
-        {%- endif -%}
+        {%- set rel = trm.person_day_relations() -%}
+        delete from {{ this }}
+        where date_day > (select resume_after from {{ rel.resume }})
+            or person_key in (select person_key from {{ rel.rebuild }})
     {%- endif -%}
 {%- endmacro %}
 
-{#- Post-hook: what this build was made from. -#}
-{% macro record_person_day_inputs(inputs_sql) -%}
+{#- Post-hook: what this build was made from (the fingerprints person_day_prepare computed). -#}
+{% macro record_person_day_inputs() -%}
+    {%- set rel = trm.person_day_relations() -%}
     {%- set state = api.Relation.create(database=this.database, schema=this.schema,
                                         identifier=this.identifier ~ '__built_inputs') -%}
     create or replace table {{ state }} as
     select c.person_key, c.inputs_fingerprint, {{ trm.as_of_date() }} as built_as_of
-    from ({{ inputs_sql }}) as c
+    from {{ rel.current_inputs }} as c;
+    drop table if exists {{ rel.current_inputs }}
 {%- endmacro %}
 
 {#- The fingerprint of each person's rows in `rows_sql` (person_key, part): an md5 over the sorted parts. -#}

@@ -13,8 +13,9 @@
     the retraining day) or `trm run --full-refresh`. -#}
 {%- set lookback_days = var('incremental_lookback_days') | int -%}
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
-          pre_hook="{{ trm.forget_person_days(trm.talent_pool_day_inputs(), var('incremental_lookback_days')) }}",
-          post_hook=["{{ trm.record_person_day_inputs(trm.talent_pool_day_inputs()) }}",
+          pre_hook=["{{ trm.person_day_prepare(trm.talent_pool_day_inputs(), var('incremental_lookback_days')) }}",
+                    "{{ trm.forget_person_days() }}"],
+          post_hook=["{{ trm.record_person_day_inputs() }}",
                      "delete from {{ this }} where date_day < "
                      ~ "{{ dbt.dateadd('day', 1 - (var('talent_pool_history_days') | int), trm.as_of_date()) }}"]) }}
 {%- set pools = talent_rule_definitions('dim_talent_pool', 'talent_pools') -%}
@@ -35,13 +36,7 @@ features as (
     union all
     select * from {{ ref('int_person_day_features_joined') }}
     where date_day <= {{ dbt.cast(trm.sql_literal(plan.resume_after), 'date') }}
-        and person_key in (
-            select c.person_key
-            from ({{ trm.talent_pool_day_inputs() }}) as c
-            left join {{ trm.person_day_state() }} as s
-                on s.person_key = c.person_key
-            where s.person_key is null or s.inputs_fingerprint <> c.inputs_fingerprint
-        )
+        and person_key in (select person_key from {{ trm.person_day_relations().rebuild }})
     {%- elif plan.people | length %}
     union all
     select * from {{ ref('int_person_day_features_joined') }}

@@ -17,8 +17,8 @@
     changed since the last build are recomputed in full; everyone else gets the days after the last build's
     as-of date. A full build gives the same rows. -#}
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ trm.forget_person_days(trm.employment_day_inputs()) }}",
-          post_hook="{{ trm.record_person_day_inputs(trm.employment_day_inputs()) }}") }}
+          pre_hook=["{{ trm.person_day_prepare(trm.employment_day_inputs()) }}", "{{ trm.forget_person_days() }}"],
+          post_hook="{{ trm.record_person_day_inputs() }}") }}
 with
 {% if is_incremental() %}
 {{ trm.person_day_rebuild_ctes(trm.employment_day_inputs()) }}
