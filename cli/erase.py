@@ -55,7 +55,7 @@ def erase(args: argparse.Namespace, settings: Settings) -> int:
     from operations.audit_log import audit_key
     from operations.run_lock import RunInProgress, run_lock
     from privacy.erasure import ErasureError, apply_erasure, find_person, plan_erasure
-    from privacy.landing_files import commit, discard, prepare
+    from privacy.landing_files import commit, discard, prepare, remove_leftovers
     from privacy.publications import purge_parquet, purge_publication
 
     by, value = next((k, v) for k, v in (("person_key", args.person_key), ("email", args.email),
@@ -79,6 +79,7 @@ def erase(args: argparse.Namespace, settings: Settings) -> int:
                     _print_plan(plan.summary(), dry_run=True)
                     print("Dry run: nothing was changed.")
                     return 0
+                remove_leftovers(settings.landing)
                 rewritten = [r for r in (prepare(settings.landing, e) for e in plan.landing.values()) if r]
                 try:
                     receipt = apply_erasure(con, contracts, plan, key, audit_key(key), args.reason, rewritten,

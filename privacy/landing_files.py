@@ -134,11 +134,23 @@ def _xlsx(path: Path, edit: FileEdit) -> tuple[bytes, int]:
 
     workbook = load_workbook(path)
     sheet = workbook.worksheets[edit.sheet] if isinstance(edit.sheet, int) else workbook[edit.sheet]
-    for number in sorted(edit.rows, reverse=True):  # the reader's numbers are the sheet's rows (from row 1)
-        sheet.delete_rows(number)
+    # The sheet is written again without the rows (the reader's numbers are the sheet's rows, from row 1), values
+    # and number formats (dates stay dates). openpyxl's delete_rows moves every cell below the row: one call per
+    # erased row made a first retention purge of a 10k company (thousands of interview rows) take over 20 minutes.
+    drop = set(edit.rows)
+    kept = [[(cell.value, cell.number_format) for cell in row]
+            for number, row in enumerate(sheet.iter_rows(), start=1) if number not in drop]
+    removed = sheet.max_row - len(kept) if sheet.max_row >= len(kept) else 0
+    sheet.delete_rows(1, sheet.max_row)
+    for number, row in enumerate(kept, start=1):
+        for column, (value, number_format) in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = sheet.cell(row=number, column=column, value=value)
+            cell.number_format = number_format
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue(), len(edit.rows)
+    return buffer.getvalue(), removed
 
 
 def _parquet(path: Path, edit: FileEdit) -> tuple[bytes, int]:
@@ -178,6 +190,15 @@ def prepare(landing: Path, edit: FileEdit) -> Rewritten | None:
         os.fsync(handle.fileno())
     os.chmod(temporary, path.stat().st_mode & 0o777)
     return Rewritten(edit.relative, content_hash(path), content_hash(temporary), len(new), temporary, removed)
+
+
+def remove_leftovers(landing: Path) -> int:
+    """Delete rewritten files an interrupted erasure left beside the originals (never renamed into place, so the
+    originals are what the warehouse knows); returns how many."""
+    leftovers = list(landing.rglob(".*.erasure.tmp")) if landing.exists() else []
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return len(leftovers)
 
 
 def commit(landing: Path, rewritten: list[Rewritten]) -> None:

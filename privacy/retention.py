@@ -242,7 +242,7 @@ def enforce(con: duckdb.DuckDBPyConnection, policy: RetentionPolicy, contracts: 
     purpose). People still in the crosswalk only: the list may name someone erased since."""
     from operations.audit_log import append_event
     from privacy.erasure import apply_erasure, plan_erasure
-    from privacy.landing_files import commit, discard, prepare
+    from privacy.landing_files import commit, discard, prepare, remove_leftovers
 
     removed: dict[str, int] = {}
     due = read_due(con)
@@ -258,6 +258,7 @@ def enforce(con: duckdb.DuckDBPyConnection, policy: RetentionPolicy, contracts: 
         if not keys:
             continue
         plan = plan_erasure(con, contracts, mapping, keys)
+        remove_leftovers(landing)
         rewritten = [r for r in (prepare(landing, e) for e in plan.landing.values()) if r]
         try:
             apply_erasure(con, contracts, plan, key, audit_key, rule.description, rewritten,

@@ -184,3 +184,37 @@ def test_landing_rows_go_by_the_readers_row_numbers_in_every_layout(tmp_path):
     assert (tmp_path / "a.csv").read_bytes().startswith("\ufeff".encode("gb18030"))
     assert read_xlsx(tmp_path / "b.xlsx", "data").frame["id"].tolist() == ["E1", "E3"]
     assert [d.rows_removed for d in done] == [1, 1]
+
+
+def test_leftovers_of_an_interrupted_rewrite_are_removed(tmp_path):
+    """A run killed between rewriting a landing file and renaming it leaves `.<name>.erasure.tmp` beside the
+    original; the next erasure removes it (the original is what the warehouse knows)."""
+    from privacy.landing_files import remove_leftovers
+
+    (tmp_path / "ats").mkdir()
+    (tmp_path / "ats" / "candidates.csv").write_text("candidate_id\nC1\n")
+    (tmp_path / "ats" / ".candidates.csv.erasure.tmp").write_text("candidate_id\n")
+    assert remove_leftovers(tmp_path) == 1
+    assert sorted(p.name for p in (tmp_path / "ats").iterdir()) == ["candidates.csv"]
+
+
+def test_xlsx_rewrite_keeps_values_and_dates(tmp_path):
+    """The sheet is written again without the erased rows: the other rows keep their values and date cells."""
+    import datetime as dt
+
+    from openpyxl import Workbook, load_workbook
+
+    from privacy.landing_files import FileEdit, prepare
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    sheet.append(["id", "day", "n"])
+    for i in range(1, 7):
+        sheet.append([f"E{i}", dt.date(2026, 1, i), i])
+    book.save(tmp_path / "b.xlsx")
+    rewritten = prepare(tmp_path, FileEdit("b.xlsx", rows={3, 5}, sheet="data"))
+    assert rewritten.rows_removed == 2
+    rows = list(load_workbook(rewritten.temporary.rename(tmp_path / "c.xlsx"))["data"].iter_rows(values_only=True))
+    assert [r[0] for r in rows] == ["id", "E1", "E3", "E5", "E6"]
+    assert rows[1][1] == dt.datetime(2026, 1, 1) and rows[4][2] == 6
