@@ -117,8 +117,8 @@ class Suppressions:
         if not new:
             return 0
         ensure_table(con)
-        con.executemany(f"insert into {TABLE} (kind, value_hash, erasure_id) values (?, ?, ?)",
-                        [(kind, h, erasure_id) for h in sorted(new)])
+        con.execute(f"insert into {TABLE} (kind, value_hash, erasure_id) select ?, unnest(?::varchar[]), ?",
+                    [kind, sorted(new), erasure_id])  # one statement per batch, not one per hash
         self.entries.setdefault(kind, set()).update(new)
         return len(new)
 

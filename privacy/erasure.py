@@ -295,8 +295,10 @@ def apply_erasure(con: duckdb.DuckDBPyConnection, contracts: dict[str, EntityCon
             if table_exists(con, "identity", "match_pairs"):
                 con.execute(f"delete from identity.match_pairs where record_id_a in {_in(plan.record_ids)} "
                             f"or record_id_b in {_in(plan.record_ids)}")
-        con.executemany(f"insert or ignore into {RETIRED_KEYS} values (?, current_timestamp, ?)",
-                        [(k, "erased" if kind == "request" else kind) for k in plan.person_keys])
+        # One statement for the whole batch (a first retention purge retires tens of thousands of keys; executemany
+        # runs one insert per key).
+        con.execute(f"insert or ignore into {RETIRED_KEYS} select unnest(?::varchar[]), current_timestamp, ?",
+                    [list(plan.person_keys), "erased" if kind == "request" else kind])
         suppressions = Suppressions(key)
         for source, values in plan.ids.items():
             suppressions.add_ids(con, source, values, plan.erasure_id)
