@@ -37,6 +37,8 @@ from privacy.landing_files import FileEdit
 
 FINDERS = ("person_key", "email", "phone", "national_id")
 RECEIPTS = f"{SCHEMA}.erasures"
+# Receipt columns added after the first version of the table (a warehouse built before keeps working).
+RECEIPT_COLUMNS_ADDED = (("kind", "varchar"), ("persons", "integer"), ("run_id", "varchar"))
 DBT_SCHEMAS = ("main", "restricted")
 ML_SCHEMA = "ml"
 
@@ -267,6 +269,15 @@ def _plan_warehouse(con: duckdb.DuckDBPyConnection, plan: ErasurePlan, contracts
         plan.warehouse_rows[table] = con.execute(f"select count(*) from {table} where {where}").fetchone()[0]
 
 
+def ensure_receipts_table(con: duckdb.DuckDBPyConnection) -> None:
+    """privacy.erasures, with the columns of this version (a table of an earlier version gains them)."""
+    con.execute(f"create schema if not exists {SCHEMA}")
+    con.execute(f"""create table if not exists {RECEIPTS} (erasure_id varchar primary key, erased_at timestamptz,
+                    kind varchar, persons integer, reason varchar, receipt json, run_id varchar)""")
+    for column, column_type in RECEIPT_COLUMNS_ADDED:  # a receipts table of an earlier version gains them
+        con.execute(f"alter table {RECEIPTS} add column if not exists {column} {column_type}")
+
+
 def apply_erasure(con: duckdb.DuckDBPyConnection, contracts: dict[str, EntityContract], plan: ErasurePlan,
                   key: bytes, audit_key: bytes, reason: str, rewritten: list, kind: str = "request",
                   suppress_identifiers: bool = True, run_id: str | None = None) -> dict[str, object]:
@@ -276,8 +287,7 @@ def apply_erasure(con: duckdb.DuckDBPyConnection, contracts: dict[str, EntityCon
     (``suppress_identifiers`` False), so the person may come back through a new record, e.g. a new application."""
     receipt = plan.summary()
     ensure_table(con)
-    con.execute(f"""create table if not exists {RECEIPTS} (erasure_id varchar primary key, erased_at timestamptz,
-                    kind varchar, persons integer, reason varchar, receipt json, run_id varchar)""")
+    ensure_receipts_table(con)
     con.execute(f"create table if not exists {RETIRED_KEYS} (person_key varchar primary key, retired_at timestamptz, "
                 "reason varchar)")
     con.execute("begin")
@@ -308,7 +318,8 @@ def apply_erasure(con: duckdb.DuckDBPyConnection, contracts: dict[str, EntityCon
             con.execute(f"update {RAW_SCHEMA}.ingestion_files set content_hash = ?, file_bytes = ? "
                         "where source_file = ? and content_hash = ?",
                         [item.new_hash, item.new_bytes, item.relative, item.old_hash])
-        con.execute(f"insert into {RECEIPTS} values (?, ?, ?, ?, ?, ?, ?)",
+        con.execute(f"insert into {RECEIPTS} (erasure_id, erased_at, kind, persons, reason, receipt, run_id) "
+                    "values (?, ?, ?, ?, ?, ?, ?)",
                     [plan.erasure_id, dt.datetime.now(dt.UTC), kind, len(plan.person_keys), reason,
                      json.dumps(receipt | {"person_keys": plan.person_keys}), run_id or plan.erasure_id])
         append_event(con, audit_key, "erased" if kind == "request" else "retention_purged",

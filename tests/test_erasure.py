@@ -218,3 +218,19 @@ def test_xlsx_rewrite_keeps_values_and_dates(tmp_path):
     rows = list(load_workbook(rewritten.temporary.rename(tmp_path / "c.xlsx"))["data"].iter_rows(values_only=True))
     assert [r[0] for r in rows] == ["id", "E1", "E3", "E5", "E6"]
     assert rows[1][1] == dt.datetime(2026, 1, 1) and rows[4][2] == 6
+
+
+def test_receipts_table_of_an_earlier_version_gains_its_columns(tmp_path):
+    """A warehouse whose privacy.erasures predates the kind/persons/run_id columns still takes receipts."""
+    import duckdb
+
+    from privacy.erasure import RECEIPTS, ensure_receipts_table
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema privacy")
+    con.execute(f"create table {RECEIPTS} (erasure_id varchar primary key, erased_at timestamptz, "
+                "person_key varchar, reason varchar, receipt json)")
+    ensure_receipts_table(con)
+    con.execute(f"insert into {RECEIPTS} (erasure_id, erased_at, kind, persons, reason, receipt, run_id) "
+                "values ('e1', now(), 'request', 1, 'r', '{}', 'run')")
+    assert con.execute(f"select kind, persons, run_id from {RECEIPTS}").fetchall() == [("request", 1, "run")]
