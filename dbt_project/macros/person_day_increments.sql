@@ -15,11 +15,11 @@
     which rows it wrote, and the model's heavy tests check only those rows on a normal night (tests config
     `where: __rebuilt_rows__`, macros/test_scope.sql); a full refresh checks every row.
 
-    In the model (incremental mode only): person_day_rebuild_ctes(inputs_sql) adds the CTEs `rebuilt_people`
+    In the model (incremental mode only): person_day_rebuild_ctes() adds the CTEs `rebuilt_people`
     (person_key) and `resume` (resume_after: the last day kept for everyone else); rows of rebuilt people are
     computed in full, the others from resume_after (for lag/lead) and kept after it. A model whose late exports
-    may still change recent days passes `lookback_days`: everyone's last lookback_days days before the last
-    build's as-of date are recomputed too. person_day_rebuild_plan gives the same answer as literals read at
+    may still change recent days gives person_day_prepare `lookback_days`: everyone's last lookback_days days
+    before the last build's as-of date are recomputed too. person_day_rebuild_plan gives the same answer as literals read at
     compile time, for models that filter a view with them (a literal reaches the view's sources; a subquery does
     not).
 -#}
@@ -75,7 +75,7 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro person_day_rebuild_ctes(inputs_sql, lookback_days=0) -%}
+{% macro person_day_rebuild_ctes() -%}
     {%- set state = trm.person_day_state() -%}
     {%- set rel = trm.person_day_relations() -%}
     current_inputs as (

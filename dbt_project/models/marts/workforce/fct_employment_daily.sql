@@ -21,7 +21,7 @@
           post_hook="{{ trm.record_person_day_inputs() }}") }}
 with
 {% if is_incremental() %}
-{{ trm.person_day_rebuild_ctes(trm.employment_day_inputs()) }}
+{{ trm.person_day_rebuild_ctes() }}
 {% endif %}
 
 employments as (
