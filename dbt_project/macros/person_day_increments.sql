@@ -19,9 +19,9 @@
     (person_key) and `resume` (resume_after: the last day kept for everyone else); rows of rebuilt people are
     computed in full, the others from resume_after (for lag/lead) and kept after it. A model whose late exports
     may still change recent days gives person_day_prepare `lookback_days`: everyone's last lookback_days days
-    before the last build's as-of date are recomputed too. person_day_rebuild_plan gives the same answer as literals read at
-    compile time, for models that filter a view with them (a literal reaches the view's sources; a subquery does
-    not).
+    before the last build's as-of date are recomputed too. person_day_rebuild_plan gives the same answer as
+    literals read at compile time, for models that filter a view with them (a literal reaches the view's sources;
+    a subquery does not).
 -#}
 {% macro person_day_state() -%}
     {{ return(adapter.get_relation(this.database, this.schema, this.identifier ~ '__built_inputs')) }}
