@@ -9,7 +9,8 @@ the file and the column; the entity's other files still load.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,39 +20,16 @@ import pandas as pd
 
 from ingestion.contracts import EntityContract
 from ingestion.hashing import content_hash
-from ingestion.limits import DEFAULT_MAX_FIELD_CHARS
+from ingestion.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_PIECE_ROWS
 from ingestion.load_reports import EntityReport, FileReport
 from ingestion.mapping import FileSpec, Mapping
-from ingestion.readers import (
-    ROW_NUMBER,
-    FileReadError,
-    ReadResult,
-    Reject,
-    format_for,
-    read_csv,
-    read_json,
-    read_ndjson,
-    read_parquet,
-    read_xlsx,
-)
+from ingestion.read_results import ROW_NUMBER, FileReadError, FileStream, ReadResult, Reject
+from ingestion.readers import open_file
 from ingestion.row_guards import mask_ids, quarantine_unreadable_values, shorten
 from ingestion.snapshots import SnapshotParts, close_absent_keys
 from ingestion.suppression import Suppressions, referred_entities
 from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
 from ingestion.warehouse import RAW_SCHEMA, ensure_entity_table, ensure_raw_schema, fetch_one
-
-
-def read_file(path: Path, spec: FileSpec) -> ReadResult:
-    fmt = format_for(path, spec.format)
-    if fmt == "csv":
-        return read_csv(path, spec.encoding, spec.delimiter)
-    if fmt == "xlsx":
-        return read_xlsx(path, spec.sheet)
-    if fmt == "json":
-        return read_json(path, spec.records, spec.explode)
-    if fmt == "ndjson":
-        return read_ndjson(path, spec.explode)
-    return read_parquet(path)
 
 
 @dataclass
@@ -62,14 +40,22 @@ class _Pending:
     digest: str
     batch_id: str
     started: pd.Timestamp
-    read: ReadResult | None = None
+    encoding: str | None = None  # detected when the header was checked, reused when the file is read
     unmapped: list[str] = field(default_factory=list)
+    # What reading the file gave, counted while its pieces are written (reset when a chunk is written again).
+    rows_read: int = 0
+    reject_keys: list[tuple] = field(default_factory=list)
+    keyless: int = 0
+
+    def reset(self) -> None:
+        self.rows_read, self.reject_keys, self.keyless = 0, [], 0
 
 
 # Many small files (one Slack file per channel and day) are validated and written together; each chunk is one
-# transaction, so a file is still either completely loaded or not at all.
+# transaction, so a file is still either completely loaded or not at all. Memory does not depend on the chunk: its
+# files are read in pieces (piece_rows), and each piece is validated and written before the next is read.
 _CHUNK_FILES = 500
-_CHUNK_BYTES = 64 << 20
+_CHUNK_BYTES = 256 << 20
 
 
 class EntityLoader:
@@ -85,8 +71,10 @@ class EntityLoader:
         run_id: str | None = None,
         log: Callable[[str], None] | None = None,
         max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+        piece_rows: int = DEFAULT_PIECE_ROWS,
     ) -> None:
         self.max_field_chars = max_field_chars
+        self.piece_rows = piece_rows
         # What this run's full-snapshot files brought: their batches, the keys of their quarantined rows, how many
         # quarantined rows had no readable key, and the snapshot files that failed (see ingestion/snapshots.py).
         self._snapshots: dict[int, SnapshotParts] = {}  # per full-snapshot file spec (its index in the mapping)
@@ -195,66 +183,49 @@ class EntityLoader:
         )
         return (row[0], row[1]) if row else None
 
-    def _read(self, item: _Pending) -> FileReport | None:
-        """Read and check one file's header; a failure report if the file cannot be used."""
+    def _open(self, item: _Pending) -> FileStream | FileReport:
+        """Open a file and check its header; a failure report (recorded in the ledger) if the file cannot be used."""
         try:
-            item.read = read_file(item.path, item.spec)
-            item.unmapped = check_header(list(item.read.frame.columns), item.spec, self.contract)
+            stream = open_file(item.path, _with_encoding(item), self.piece_rows)
+            item.encoding = stream.encoding
+            item.unmapped = check_header(stream.header, item.spec, self.contract)
+            return stream
         except (FileReadError, MissingColumnError) as exc:
             failure = FileReport(item.relative, "failed", error=f"{item.relative}: {exc}")
         except Exception as exc:  # noqa: BLE001 - a parser bug on one hostile file must not stop the entity
             failure = FileReport(item.relative, "failed",
                                  error=f"{item.relative}: could not be read ({exc.__class__.__name__}: {exc})")
-        else:
-            failure = None
-        if failure is not None:
-            self.log(f"FAILED {failure.error}")
-            self._in_transaction(lambda: self._replace_failure(failure, item))
-            item.read = None
-            return failure
-        quarantine_unreadable_values(item.read, self.max_field_chars)
-        item.read.frame[SOURCE_FILE] = item.relative
-        for reject in item.read.rejects:
-            reject.source_file = item.relative
-        return None
+        self.log(f"FAILED {failure.error}")
+        self._in_transaction(lambda: self._replace_failure(failure, item))
+        return failure
 
     def _load_chunk(self, chunk: list[_Pending]) -> list[FileReport]:
-        failures = [f for f in (self._read(item) for item in chunk) if f is not None]
-        ready = [item for item in chunk if item.read is not None]
-        frames: list[pd.DataFrame] = []
-        rejects: list[Reject] = []
-        specs = {id(item.spec): item.spec for item in ready}  # group files read by the same spec
-        for spec in specs.values():
-            items = [item for item in ready if item.spec is spec]
-            source = pd.concat([item.read.frame for item in items], ignore_index=True)
-            rows = validate_rows(source, spec, self.contract, self.pii_key)
-            frames.append(self._without_suppressed(rows.frame))
-            rejects.extend(r for item in items for r in item.read.rejects)
-            rejects.extend(rows.rejects)
-        if self.suppressions:
-            kept = [r for r in rejects if not self.suppressions.text_matches(r.raw_record)]
-            for reject in rejects:
-                if reject not in kept:
-                    self._suppressed[reject.source_file] = self._suppressed.get(reject.source_file, 0) + 1
-            rejects = kept
-        loaded = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        """Check every file's header first (a failure is recorded, the other files load), then write the usable
+        files in one transaction; a file that breaks while being read is recorded failed and the others are written
+        again without it."""
+        failures: list[FileReport] = []
+        ready: list[_Pending] = []
+        for item in chunk:
+            opened = self._open(item)
+            if isinstance(opened, FileReport):
+                failures.append(opened)
+            else:
+                opened.close()  # read again when its turn comes: open files and parsed documents are not kept
+                ready.append(item)
         reports: list[FileReport] = []
         while ready:
             try:
-                reports = self._write_chunk(ready, loaded, rejects)
+                reports = self._write_chunk(ready)
                 break
-            except _AccountingError as exc:  # rolled back: those files are failed, the others are written again
+            except _FileErrors as exc:  # rolled back: those files are failed, the others are written again
                 bad = set(exc.errors)
                 for item in [i for i in ready if i.relative in bad]:
-                    failure = FileReport(item.relative, "failed", rows_read=item.read.rows_read,
+                    failure = FileReport(item.relative, "failed", rows_read=item.rows_read,
                                          error=f"{item.relative}: {exc.errors[item.relative]}")
                     self.log(f"FAILED {failure.error}")
                     self._in_transaction(lambda f=failure, i=item: self._replace_failure(f, i))
                     failures.append(failure)
                 ready = [i for i in ready if i.relative not in bad]
-                if len(loaded):
-                    loaded = loaded[~loaded[SOURCE_FILE].isin(bad)].reset_index(drop=True)
-                rejects = [r for r in rejects if r.source_file not in bad]
         for item in chunk:
             if item.spec.load != "full_snapshot":
                 continue
@@ -263,13 +234,75 @@ class EntityLoader:
                 parts.failed.append(item.relative)
             elif any(r.source_file == item.relative for r in reports):
                 parts.batches.append(item.batch_id)
-                keys = [r.key for r in rejects if r.source_file == item.relative]
-                parts.reject_keys += [k for k in keys if k is not None]
-                parts.keyless += sum(k is None for k in keys)
+                parts.reject_keys += item.reject_keys
+                parts.keyless += item.keyless
         for report in reports:
             self.log(f"{report.source_file}: read {report.rows_read}, loaded {report.rows_loaded}, "
                      f"quarantined {report.rows_quarantined}")
         return failures + reports
+
+    def _batches(self, ready: list[_Pending]) -> Iterator[tuple[FileSpec, list[tuple[_Pending, ReadResult]]]]:
+        """Pieces of the files, grouped by file spec, in batches of about piece_rows rows (small files together)."""
+        specs = {id(item.spec): item.spec for item in ready}
+        for spec in specs.values():
+            batch: list[tuple[_Pending, ReadResult]] = []
+            rows = 0
+            for item in (i for i in ready if i.spec is spec):
+                opened = self._open_again(item)
+                try:
+                    for piece in opened.pieces:
+                        item.rows_read += piece.rows_read
+                        quarantine_unreadable_values(piece, self.max_field_chars)
+                        piece.frame[SOURCE_FILE] = item.relative
+                        for reject in piece.rejects:
+                            reject.source_file = item.relative
+                        batch.append((item, piece))
+                        rows += len(piece.frame)
+                        if rows >= self.piece_rows:
+                            yield spec, batch
+                            batch, rows = [], 0
+                except (FileReadError, MissingColumnError) as exc:
+                    raise _FileErrors({item.relative: str(exc)}) from exc
+                except _FileErrors:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a parser bug on one hostile file must not stop the entity
+                    raise _FileErrors({item.relative: f"could not be read ({exc.__class__.__name__}: {exc})"}) from exc
+                finally:
+                    opened.close()
+            if batch:
+                yield spec, batch
+
+    def _open_again(self, item: _Pending) -> FileStream:
+        try:
+            return open_file(item.path, _with_encoding(item), self.piece_rows)
+        except Exception as exc:  # noqa: BLE001 - changed on disk since its header was checked
+            raise _FileErrors({item.relative: f"could not be read again ({exc.__class__.__name__}: {exc})"}) from exc
+
+    def _write_batch(self, spec: FileSpec, batch: list[tuple[_Pending, ReadResult]],
+                     batch_ids: dict[str, str]) -> None:
+        """Validate a batch of pieces of the same spec and write its rows and rejects."""
+        source = pd.concat([piece.frame for _, piece in batch], ignore_index=True)
+        rows = validate_rows(source, spec, self.contract, self.pii_key)
+        del source
+        loaded = self._without_suppressed(rows.frame)
+        rejects = [r for _, piece in batch for r in piece.rejects] + rows.rejects
+        if self.suppressions:
+            kept = [r for r in rejects if not self.suppressions.text_matches(r.raw_record)]
+            if len(kept) < len(rejects):
+                for reject in rejects:
+                    if reject not in kept:
+                        self._suppressed[reject.source_file] = self._suppressed.get(reject.source_file, 0) + 1
+            rejects = kept
+        self._insert_rows(loaded, batch_ids)
+        self._insert_rejects(rejects, batch_ids)
+        if spec.load == "full_snapshot":
+            items = {item.relative: item for item, _ in batch}
+            for reject in rejects:
+                item = items[reject.source_file]
+                if reject.key is None:
+                    item.keyless += 1
+                else:
+                    item.reject_keys.append(reject.key)
 
     def _without_suppressed(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The validated rows less those of erased people, counted per file; the ids of the rows dropped join the
@@ -286,25 +319,28 @@ class EntityLoader:
         self.log(f"{self.contract.name}: {int(hit.sum())} row(s) of erased people dropped (suppression list)")
         return frame[~hit].reset_index(drop=True)
 
-    def _write_chunk(self, ready: list[_Pending], loaded: pd.DataFrame, rejects: list[Reject]) -> list[FileReport]:
+    def _write_chunk(self, ready: list[_Pending]) -> list[FileReport]:
         """Write the rows and rejects of these files in one transaction, then count what was *stored* per file.
 
         The ledger records the stored counts, not what the reader or validator reported: a file whose rows read
-        differ from rows stored (raw + quarantine) raises _AccountingError, the transaction is rolled back and the
+        differ from rows stored (raw + quarantine) is an accounting error: the transaction is rolled back and the
         file is recorded failed, so it is read again on the next run instead of being remembered as loaded."""
         batch_ids = {item.relative: item.batch_id for item in ready}
         reports: list[FileReport] = []
 
         def write() -> None:
             before = self._stored_counts(list(batch_ids.values()))
-            self._insert_rows(loaded, batch_ids)
-            self._insert_rejects(rejects, batch_ids)
+            for item in ready:
+                item.reset()
+                self._suppressed.pop(item.relative, None)
+            for spec, batch in self._batches(ready):
+                self._write_batch(spec, batch, batch_ids)
             after = self._stored_counts(list(batch_ids.values()))
             errors = {}
             for item in ready:
                 stored_rows, stored_rejects = (a - b for a, b in zip(after.get(item.batch_id, (0, 0)),
                                                                      before.get(item.batch_id, (0, 0)), strict=True))
-                report = FileReport(item.relative, "loaded", rows_read=item.read.rows_read, rows_loaded=stored_rows,
+                report = FileReport(item.relative, "loaded", rows_read=item.rows_read, rows_loaded=stored_rows,
                                     rows_quarantined=stored_rejects, unmapped_columns=item.unmapped,
                                     rows_suppressed=self._suppressed.get(item.relative, 0))
                 if report.rows_read != report.rows_loaded + report.rows_quarantined + report.rows_suppressed:
@@ -315,14 +351,19 @@ class EntityLoader:
                         "on the next run (please report this file: it found a bug in TRM's reader)")
                 reports.append(report)
             if errors:
-                raise _AccountingError(errors)
+                raise _FileErrors(errors)
             for item, report in zip(ready, reports, strict=True):
                 self.con.execute(
                     f"delete from {RAW_SCHEMA}.ingestion_files where entity = ? and source_file = ? "
                     "and status = 'failed'", [self.contract.name, item.relative])
-                self._write_ledger(report, item.batch_id, item.digest, item.path, item.read.encoding, item.started)
+                self._write_ledger(report, item.batch_id, item.digest, item.path, item.encoding, item.started)
 
-        self._in_transaction(write)
+        saved = self.suppressions.copy()  # ids added while writing are rolled back with the transaction
+        try:
+            self._in_transaction(write)
+        except Exception:
+            self.suppressions = saved
+            raise
         return reports
 
     def _stored_counts(self, batch_ids: list[str]) -> dict[str, tuple[int, int]]:
@@ -414,12 +455,19 @@ class EntityLoader:
         self._write_ledger(report, item.batch_id, item.digest, item.path, None, item.started)
 
 
-class _AccountingError(RuntimeError):
-    """Rows read and rows stored differ for some files (file -> message)."""
+class _FileErrors(RuntimeError):
+    """Files of a chunk that broke while being read, or whose rows read and rows stored differ (file -> message)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+def _with_encoding(item: _Pending) -> FileSpec:
+    """The file's spec with the encoding found when its header was checked (detected once per file)."""
+    if item.spec.encoding is not None or item.encoding is None:
+        return item.spec
+    return dataclasses.replace(item.spec, encoding=item.encoding)
 
 
 def _chunks(items: list[_Pending]) -> list[list[_Pending]]:

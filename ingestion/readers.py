@@ -1,57 +1,39 @@
-"""Readers turn one landing file into rows of text plus the rows that could not even be parsed.
+"""Readers open one landing file: its header, then its rows as text in pieces, plus the rows that could not even be
+parsed.
 
-Every reader returns a :class:`ReadResult`: a DataFrame of source columns holding ``str``/``None`` (types are
-decided later by the contract), the physical row number of each row, and the rejected rows with a reason.
-A file that cannot be read at all raises :class:`FileReadError` with a message naming the file.
+Every reader gives a :class:`FileStream` (``stream_*``/``open_file``) or, for a whole small file, a
+:class:`ReadResult` (``read_*``): a DataFrame of source columns holding ``str``/``None`` (types are decided later by
+the contract), the physical row number of each row, and the rejected rows with a reason. A file that cannot be read
+at all raises :class:`FileReadError` with a message naming the file. CSV is in ingestion/csv_reader.py.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from charset_normalizer import from_bytes
 
-ROW_NUMBER = "_row_number"
-# Python's csv module stops a file at its first field over 131,072 characters; sizes are limited by the loader
-# (a setting), which quarantines the row, so the parser itself must never refuse a field.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-_CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "big5", "cp936"}
-# A file that is mostly valid UTF-8 is UTF-8 with a few damaged rows, not another encoding.
-_MAX_BAD_LINE_SHARE = 0.01
+from ingestion.csv_reader import read_csv, stream_csv
+from ingestion.limits import DEFAULT_PIECE_ROWS
+from ingestion.read_results import (
+    ROW_NUMBER,
+    FileReadError,
+    FileStream,
+    ReadResult,
+    Reject,
+    check_header_names,
+    collect,
+    frame_of,
+)
+from ingestion.text_files import decoded_lines, detect_encoding
 
-
-class FileReadError(ValueError):
-    """The file as a whole cannot be read (unreadable, wrong format, no header)."""
-
-
-@dataclass
-class Reject:
-    row_number: int | None
-    reason: str
-    raw_record: str
-    source_file: str | None = None  # set by the loader when rows of several files are validated together
-    # The row's primary key as typed values when it could be read (None: the key itself is unreadable); a full
-    # snapshot counts a quarantined row's key as present, so its record is not closed as deleted.
-    key: tuple | None = None
-
-
-@dataclass
-class ReadResult:
-    frame: pd.DataFrame
-    rejects: list[Reject] = field(default_factory=list)
-    encoding: str | None = None
-
-    @property
-    def rows_read(self) -> int:
-        return len(self.frame) + len(self.rejects)
+__all__ = ["ROW_NUMBER", "FORMATS", "FileReadError", "FileStream", "ReadResult", "Reject", "detect_encoding",
+           "format_for", "open_file", "read_csv", "read_json", "read_ndjson", "read_parquet", "read_xlsx",
+           "stream_csv"]
 
 
 def _to_text(value: Any) -> str | None:
@@ -73,148 +55,8 @@ def _to_text(value: Any) -> str | None:
     return str(value)
 
 
-def detect_encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when the bytes are UTF-8, else the best guess, widening GBK to GB18030."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"  # Excel's "Unicode text" export
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    lines = data.splitlines()
-    bad = 0
-    for line in lines:
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad += 1
-    if lines and bad / len(lines) <= _MAX_BAD_LINE_SHARE:
-        return "utf-8"  # damaged lines are rejected one by one in read_csv
-    try:
-        data.decode("gb18030")
-        return "gb18030"  # the usual Chinese export encoding; decodes GBK and GB2312 too
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None:
-        raise FileReadError("cannot detect the text encoding; set `encoding:` for this file in the mapping")
-    encoding = best.encoding.lower()
-    return "gb18030" if encoding in _CHINESE_ENCODINGS else encoding
-
-
-def _decode_lines(data: bytes, encoding: str) -> tuple[str, list[Reject]]:
-    """Decode, rejecting individual lines that are not valid in ``encoding`` instead of failing the file."""
-    try:
-        return data.decode(encoding), []
-    except UnicodeDecodeError:
-        pass
-    good: list[str] = []
-    rejects: list[Reject] = []
-    for number, line in enumerate(data.splitlines(keepends=True), start=1):
-        try:
-            good.append(line.decode(encoding))
-        except UnicodeDecodeError:
-            rejects.append(Reject(number, f"line is not valid {encoding} text",
-                                  line.decode(encoding, errors="replace").rstrip("\r\n")))
-            good.append("\n")  # keep physical line numbers aligned; blank lines are skipped
-    return "".join(good), rejects
-
-
-class _Lines:
-    """The physical lines of a text, fed to ``csv.reader`` one at a time, with the position kept outside it: when a
-    record turns out malformed, parsing restarts on the line after the record's first line (see read_csv)."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = io.StringIO(text, newline="").readlines()  # \n, \r\n and \r end a line, kept as they are
-        self.position = 0
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        if self.position >= len(self.lines):
-            raise StopIteration
-        self.position += 1
-        return self.lines[self.position - 1]
-
-
-def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = None) -> ReadResult:
-    """Every physical line after the header ends in a row or a reject, whatever one line holds.
-
-    A record that cannot be used (wrong number of fields, a NUL byte, a quote opened and never closed that swallows
-    the lines after it) rejects only its *first* line; parsing resumes on the next line, so one stray quote or one
-    damaged line never takes the rest of the file with it. A quoted field may still span lines when the record it
-    makes is well formed. Field sizes are not limited here: the loader quarantines rows with oversize values.
-    """
-    data = path.read_bytes()
-    if not data.strip():
-        raise FileReadError("the file is empty")
-    encoding = encoding or detect_encoding(data)
-    text, rejects = _decode_lines(data, encoding)
-    text = text.lstrip("\ufeff")
-    if "\x00" in text[:4096]:
-        raise FileReadError(f"looks binary or UTF-16 without a BOM when read as {encoding}; "
-                            "set `encoding:` for this file in the mapping")
-    if delimiter is None:
-        first_line = text.split("\n", 1)[0]
-        delimiter = max([",", "\t", ";", "|"], key=first_line.count)
-    feed = _Lines(text)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    while feed.position < len(feed.lines):
-        reader = csv.reader(feed, delimiter=delimiter, strict=True)  # a misplaced quote is an error, not data
-        while True:
-            start = feed.position
-            try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:  # e.g. a NUL byte: reject the record's first line, resume after it
-                rejects.append(Reject(start + 1, f"unparseable CSV line: {exc}", _first_line(feed, start)))
-                feed.position = start + 1
-                break
-            if not fields or all(not f.strip() for f in fields):
-                continue
-            if header is None:
-                header = [f.strip().lstrip("\ufeff") for f in fields]
-                continue
-            if len(fields) == len(header):
-                rows.append(fields)
-                numbers.append(start + 1)
-                continue
-            spanned = feed.position - start
-            reason = f"expected {len(header)} fields, found {len(fields)} (malformed or truncated line)"
-            if spanned > 1:  # a quote opened here swallowed the lines after it: only this line is bad
-                rejects.append(Reject(start + 1, f"{reason}; a quote opened on this line is never closed, so "
-                                                 "the lines after it are read on their own", _first_line(feed, start)))
-                feed.position = start + 1
-                break
-            rejects.append(Reject(start + 1, reason, delimiter.join(fields)))
-    if header is None:
-        raise FileReadError("no header row")
-    _check_header(header)
-    frame = pd.DataFrame(rows, columns=header, dtype="object")
-    frame[ROW_NUMBER] = numbers
-    return ReadResult(frame, sorted(rejects, key=lambda r: r.row_number or 0), encoding)
-
-
-def _first_line(feed: _Lines, index: int) -> str:
-    return feed.lines[index].rstrip("\r\n") if index < len(feed.lines) else ""
-
-
-def _check_header(header: list[str]) -> None:
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise FileReadError(f"the header names column {name!r} twice")
-        seen.add(name)
-
-
-def read_xlsx(path: Path, sheet: str | int = 0) -> ReadResult:
+def stream_xlsx(path: Path, sheet: str | int = 0, piece_rows: int = DEFAULT_PIECE_ROWS) -> FileStream:
+    """Open a sheet (openpyxl's read-only mode streams it); rows keep Excel's row numbers."""
     from openpyxl import load_workbook
 
     try:
@@ -231,28 +73,48 @@ def read_xlsx(path: Path, sheet: str | int = 0) -> ReadResult:
             worksheet = workbook[sheet]
         else:
             raise FileReadError(f"has no sheet {sheet!r} (sheets: {names})")
+        rows = enumerate(worksheet.iter_rows(values_only=True), start=1)
         header: list[str] | None = None
-        rows: list[list[str | None]] = []
-        numbers: list[int] = []
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        for _, values in rows:
             cells = [_to_text(v) for v in values]
             if all(c is None or not c.strip() for c in cells):
                 continue
-            if header is None:
-                header = [(c or "").strip() for c in cells]
-                while header and not header[-1]:
-                    header.pop()
-                continue
-            rows.append(cells[: len(header)] + [None] * (len(header) - len(cells)))
-            numbers.append(number)
+            header = [(c or "").strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()
+            break
+        if header is None:
+            raise FileReadError("the sheet has no header row")
+        check_header_names(header)
+    except BaseException:
+        workbook.close()
+        raise
+    return FileStream(header, _xlsx_pieces(workbook, rows, header, piece_rows), closer=workbook.close)
+
+
+def _xlsx_pieces(workbook: Any, rows: Iterator, header: list[str], piece_rows: int) -> Iterator[ReadResult]:
+    try:
+        cells_rows: list[list[str | None]] = []
+        numbers: list[int] = []
+        try:
+            for number, values in rows:
+                cells = [_to_text(v) for v in values]
+                if all(c is None or not c.strip() for c in cells):
+                    continue
+                cells_rows.append(cells[: len(header)] + [None] * (len(header) - len(cells)))
+                numbers.append(number)
+                if len(cells_rows) >= piece_rows:
+                    yield ReadResult(frame_of(cells_rows, header, numbers))
+                    cells_rows, numbers = [], []
+        except Exception as exc:  # a workbook damaged after its first rows
+            raise FileReadError(f"the workbook is damaged ({exc.__class__.__name__}: {exc})") from exc
+        yield ReadResult(frame_of(cells_rows, header, numbers))
     finally:
         workbook.close()
-    if header is None:
-        raise FileReadError("the sheet has no header row")
-    _check_header(header)
-    frame = pd.DataFrame(rows, columns=header, dtype="object")
-    frame[ROW_NUMBER] = numbers
-    return ReadResult(frame)
+
+
+def read_xlsx(path: Path, sheet: str | int = 0) -> ReadResult:
+    return collect(stream_xlsx(path, sheet))
 
 
 def _walk(record: Any, path: str) -> Any:
@@ -294,7 +156,21 @@ def _records_to_result(records: list[tuple[int, Any]], explode: str | None, reje
     return ReadResult(frame, rejects, "utf-8")
 
 
-def read_json(path: Path, records_path: str | None = None, explode: str | None = None) -> ReadResult:
+def _record_stream(pieces: Iterator[ReadResult]) -> FileStream:
+    """A JSON stream's header is the columns of its first piece (records name their own fields)."""
+    first = next(pieces)
+
+    def all_pieces() -> Iterator[ReadResult]:
+        yield first
+        yield from pieces
+
+    return FileStream([c for c in first.frame.columns if c != ROW_NUMBER], all_pieces(), "utf-8")
+
+
+def stream_json(path: Path, records_path: str | None = None, explode: str | None = None,
+                piece_rows: int = DEFAULT_PIECE_ROWS) -> FileStream:
+    """A JSON document is parsed whole (its format has no record boundaries to stream on); its records are turned
+    into rows a piece at a time."""
     try:
         document = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -304,33 +180,78 @@ def read_json(path: Path, records_path: str | None = None, explode: str | None =
         records = [records]
     if not isinstance(records, list):
         raise FileReadError(f"expected a list of records at {records_path or 'the top level'}")
-    return _records_to_result(list(enumerate(records, start=1)), explode, [])
+    del document
+
+    def pieces() -> Iterator[ReadResult]:
+        numbered = list(enumerate(records, start=1))
+        for start in range(0, max(len(numbered), 1), piece_rows):
+            yield _records_to_result(numbered[start:start + piece_rows], explode, [])
+
+    return _record_stream(pieces())
+
+
+def read_json(path: Path, records_path: str | None = None, explode: str | None = None) -> ReadResult:
+    return collect(stream_json(path, records_path, explode))
+
+
+def stream_ndjson(path: Path, explode: str | None = None, piece_rows: int = DEFAULT_PIECE_ROWS) -> FileStream:
+    """One JSON record per line, read line by line; a line that is not JSON (or not UTF-8) is rejected alone."""
+
+    def pieces() -> Iterator[ReadResult]:
+        records: list[tuple[int, Any]] = []
+        rejects: list[Reject] = []
+        for number, (line, raw) in enumerate(decoded_lines(path, "utf-8"), start=1):
+            if line is None:
+                rejects.append(Reject(number, "line is not valid utf-8 text",
+                                      raw.decode("utf-8", errors="replace").rstrip("\r\n")))
+                continue
+            line = (line.lstrip("\ufeff") if number == 1 else line).rstrip("\r\n")
+            if not line.strip():
+                continue
+            try:
+                records.append((number, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                rejects.append(Reject(number, f"invalid JSON line ({exc.msg})", line))
+            if len(records) >= piece_rows:
+                yield _records_to_result(records, explode, rejects)
+                records, rejects = [], []
+        yield _records_to_result(records, explode, rejects)
+
+    return _record_stream(pieces())
 
 
 def read_ndjson(path: Path, explode: str | None = None) -> ReadResult:
-    text, rejects = _decode_lines(path.read_bytes(), "utf-8")
-    records: list[tuple[int, Any]] = []
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append((number, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            rejects.append(Reject(number, f"invalid JSON line ({exc.msg})", line))
-    return _records_to_result(records, explode, rejects)
+    return collect(stream_ndjson(path, explode))
 
 
-def read_parquet(path: Path) -> ReadResult:
+def stream_parquet(path: Path, piece_rows: int = DEFAULT_PIECE_ROWS) -> FileStream:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for damaged files
         raise FileReadError(f"not a readable Parquet file ({exc})") from exc
-    columns = {name: [_to_text(v) for v in table.column(name).to_pylist()] for name in table.column_names}
-    frame = pd.DataFrame(columns, dtype="object")
-    frame[ROW_NUMBER] = range(1, len(frame) + 1)
-    return ReadResult(frame)
+    header = list(parquet.schema_arrow.names)
+
+    def pieces() -> Iterator[ReadResult]:
+        done = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=piece_rows):
+                columns = {name: [_to_text(v) for v in batch.column(name).to_pylist()] for name in header}
+                numbers = list(range(done + 1, done + batch.num_rows + 1))
+                done += batch.num_rows
+                yield ReadResult(frame_of(list(zip(*columns.values(), strict=True)) if header else [],
+                                          header, numbers))
+        except Exception as exc:  # noqa: BLE001 - a damaged row group
+            raise FileReadError(f"not a readable Parquet file ({exc})") from exc
+        if not done:
+            yield ReadResult(frame_of([], header, []))
+
+    return FileStream(header, pieces())
+
+
+def read_parquet(path: Path) -> ReadResult:
+    return collect(stream_parquet(path))
 
 
 FORMATS = ("csv", "xlsx", "json", "ndjson", "parquet")
@@ -345,3 +266,17 @@ def format_for(path: Path, declared: str | None) -> str:
         return _EXTENSIONS[path.suffix.lower()]
     except KeyError:
         raise FileReadError(f"unknown file type {path.suffix!r}; set `format:` in the mapping") from None
+
+
+def open_file(path: Path, spec: Any, piece_rows: int = DEFAULT_PIECE_ROWS) -> FileStream:
+    """Open a landing file as its mapping entry (``ingestion.mapping.FileSpec``) says: format, encoding, sheet …"""
+    fmt = format_for(path, spec.format)
+    if fmt == "csv":
+        return stream_csv(path, spec.encoding, spec.delimiter, piece_rows)
+    if fmt == "xlsx":
+        return stream_xlsx(path, spec.sheet, piece_rows)
+    if fmt == "json":
+        return stream_json(path, spec.records, spec.explode, piece_rows)
+    if fmt == "ndjson":
+        return stream_ndjson(path, spec.explode, piece_rows)
+    return stream_parquet(path, piece_rows)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from expectations.privacy.settings import MIN_COMMENT_GROUP_SIZE, MIN_GROUP_SIZE
-from ingestion.limits import DEFAULT_MAX_FIELD_CHARS
+from ingestion.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_PIECE_ROWS
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ class Settings:
     notify_command: str | None = None
     # Ingestion: a value longer than this quarantines its row (the rest of the file loads).
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    # Ingestion reads, checks and writes a landing file this many rows at a time: the memory of loading is bounded
+    # by it, not by the size of the largest file.
+    ingest_piece_rows: int = DEFAULT_PIECE_ROWS
     # One run at a time per TRM_HOME: how long a run started by Dagster (schedule, sensor, UI) waits for the run
     # lock before failing with "a run is in progress"; `trm run` stops at once unless given --wait.
     run_lock_wait_seconds: int = 3 * 3600
@@ -174,6 +177,7 @@ ENVIRONMENT = {
     "notify_webhook": "TRM_NOTIFY_WEBHOOK",
     "notify_command": "TRM_NOTIFY_COMMAND",
     "max_field_chars": "TRM_MAX_FIELD_CHARS",
+    "ingest_piece_rows": "TRM_INGEST_PIECE_ROWS",
     "run_lock_wait_seconds": "TRM_RUN_LOCK_WAIT_SECONDS",
     "retention": "TRM_RETENTION",
     "sentiment_model_dir": "TRM_SENTIMENT_MODEL_DIR",

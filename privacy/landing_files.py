@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingestion.hashing import content_hash
-from ingestion.readers import _Lines, detect_encoding, format_for
 from ingestion.readers import _walk as walk
+from ingestion.readers import detect_encoding, format_for
+from ingestion.text_files import LineFeed, split_text_lines
 
 
 @dataclass
@@ -52,19 +53,21 @@ def _csv(data: bytes, edit: FileEdit) -> tuple[bytes, int]:
     encoding = edit.encoding or detect_encoding(data)
     text = data.decode(encoding, errors="surrogateescape")
     bom = text.startswith("\ufeff")
-    feed = _Lines(text.lstrip("\ufeff"))
-    first = feed.lines[0] if feed.lines else ""
+    lines = split_text_lines(text.lstrip("\ufeff"))
+    feed = LineFeed(lines)
+    first = lines[0] if lines else ""
     delimiter = edit.delimiter or max([",", "\t", ";", "|"], key=first.count)
     spans: dict[int, int] = {}  # first line (1-based) -> lines the record takes
-    while feed.position < len(feed.lines):
+    while not feed.at_end():
         start = feed.position
+        feed.mark()
         try:
             next(csv.reader(feed, delimiter=delimiter, strict=True))
-            spans[start + 1] = max(1, feed.position - start)
+            spans[start + 1] = max(1, feed.spanned())
         except (csv.Error, StopIteration):
-            feed.position = start + 1
+            feed.rewind_after_first()
     drop = {line for row in edit.rows for line in range(row, row + spans.get(row, 1))}
-    kept = [line for number, line in enumerate(feed.lines, start=1) if number not in drop]
+    kept = [line for number, line in enumerate(lines, start=1) if number not in drop]
     out = ("\ufeff" if bom and encoding != "utf-8-sig" else "") + "".join(kept)
     return out.encode(encoding, errors="surrogateescape"), len(edit.rows)
 

@@ -70,7 +70,8 @@ def _build_asset(contract: EntityContract) -> AssetsDefinition:
         with trm.connect() as con:
             report = load_entity(con, contract, trm.column_mapping, trm.settings.landing,
                                  trm.settings.pii_key(), context.run_id, context.log.info,
-                                 max_field_chars=trm.settings.max_field_chars)
+                                 max_field_chars=trm.settings.max_field_chars,
+                                 piece_rows=trm.settings.ingest_piece_rows)
             profile = batch_profile(con, f"{RAW_SCHEMA}.{contract.name}", contract.name, context.run_id)
         metadata = {
             "rows_read": report.total("rows_read"),

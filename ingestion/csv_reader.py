@@ -1,0 +1,155 @@
+"""CSV (and TSV, semicolon, pipe) landing files, read as a stream in pieces.
+
+Every physical line after the header ends in a row or a reject, whatever one line holds. A record that cannot be
+used (wrong number of fields, a NUL byte, a quote opened and never closed that swallows the lines after it) rejects
+only its *first* line; parsing resumes on the next line, so one stray quote or one damaged line never takes the rest
+of the file with it. A quoted field may still span lines when the record it makes is well formed. Field sizes are
+not limited here: the loader quarantines rows with oversize values.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from ingestion.limits import DEFAULT_PIECE_ROWS
+from ingestion.read_results import (
+    FileReadError,
+    FileStream,
+    ReadResult,
+    Reject,
+    check_header_names,
+    collect,
+    frame_of,
+)
+from ingestion.text_files import LineFeed, UndetectableEncoding, decoded_lines, detect_encoding
+
+# Python's csv module stops a file at its first field over 131,072 characters; sizes are limited by the loader
+# (a setting), which quarantines the row, so the parser itself must never refuse a field.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+_DELIMITERS = [",", "\t", ";", "|"]
+_BINARY_PROBE_CHARS = 4096  # a NUL in the first characters: not a text file in this encoding
+_EMPTY_PROBE_BYTES = 1 << 16
+
+
+class _Parser:
+    def __init__(self, path: Path, encoding: str, delimiter: str | None) -> None:
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.header: list[str] | None = None
+        self.rejects: list[Reject] = []
+        self.feed = LineFeed(self._texts(path))
+        self._records = self._guarded(self._parse())  # one generator for the header and the rows
+
+    def _texts(self, path: Path) -> Iterator[str]:
+        """Decoded lines; a line that is not valid text becomes a reject and a blank line (line numbers stay)."""
+        seen = 0
+        for number, (text, raw) in enumerate(decoded_lines(path, self.encoding), start=1):
+            if text is None:
+                self.rejects.append(Reject(number, f"line is not valid {self.encoding} text",
+                                           raw.decode(self.encoding, errors="replace").rstrip("\r\n")))
+                yield "\n"
+                continue
+            if number == 1:
+                text = text.lstrip("\ufeff")
+            if seen < _BINARY_PROBE_CHARS and "\x00" in text[: _BINARY_PROBE_CHARS - seen]:
+                raise FileReadError(f"looks binary or UTF-16 without a BOM when read as {self.encoding}; "
+                                    "set `encoding:` for this file in the mapping")
+            seen += len(text)
+            yield text
+
+    def _parse(self) -> Iterator[tuple[int, list[str]] | None]:
+        """(line number, fields) per row; None once, when the header has been read."""
+        feed = self.feed
+        if self.delimiter is None:
+            first = "" if feed.at_end() else feed.peek()
+            self.delimiter = max(_DELIMITERS, key=first.split("\n", 1)[0].count)
+        while not feed.at_end():
+            reader = csv.reader(feed, delimiter=self.delimiter, strict=True)  # a misplaced quote is an error
+            while True:
+                start = feed.position
+                feed.mark()
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:  # e.g. a NUL byte: reject the record's first line, resume after it
+                    self.rejects.append(Reject(start + 1, f"unparseable CSV line: {exc}", feed.first_line()))
+                    feed.rewind_after_first()
+                    break
+                if not fields or all(not f.strip() for f in fields):
+                    continue
+                if self.header is None:
+                    self.header = [f.strip().lstrip("\ufeff") for f in fields]
+                    check_header_names(self.header)
+                    yield None
+                    continue
+                if len(fields) == len(self.header):
+                    yield start + 1, fields
+                    continue
+                reason = f"expected {len(self.header)} fields, found {len(fields)} (malformed or truncated line)"
+                if feed.spanned() > 1:  # a quote opened here swallowed the lines after it: only this line is bad
+                    self.rejects.append(Reject(start + 1, f"{reason}; a quote opened on this line is never closed, "
+                                                          "so the lines after it are read on their own",
+                                               feed.first_line()))
+                    feed.rewind_after_first()
+                    break
+                self.rejects.append(Reject(start + 1, reason, self.delimiter.join(fields)))
+
+    def read_header(self) -> list[str]:
+        for item in self._records:
+            if item is None:
+                break
+        if self.header is None:
+            raise FileReadError("no header row")
+        return self.header
+
+    def _guarded(self, records: Iterator) -> Iterator:
+        try:
+            yield from records
+        except UnicodeDecodeError as exc:  # only a stream-decoded encoding (UTF-16) fails mid-file
+            raise FileReadError(f"is not valid {self.encoding} text ({exc.reason} at byte {exc.start})") from exc
+
+    def pieces(self, piece_rows: int) -> Iterator[ReadResult]:
+        """The rows in pieces of at most ``piece_rows``; always at least one piece (it may hold only rejects)."""
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        for number, fields in self._records:
+            rows.append(fields)
+            numbers.append(number)
+            if len(rows) >= piece_rows:
+                yield self._piece(rows, numbers)
+                rows, numbers = [], []
+        yield self._piece(rows, numbers)
+
+    def _piece(self, rows: list[list[str]], numbers: list[int]) -> ReadResult:
+        rejects, self.rejects = sorted(self.rejects, key=lambda r: r.row_number or 0), []
+        return ReadResult(frame_of(rows, self.header or [], numbers), rejects, self.encoding)
+
+
+def _is_empty(path: Path) -> bool:
+    size = path.stat().st_size
+    if size > _EMPTY_PROBE_BYTES:
+        return False
+    return not path.read_bytes().strip()
+
+
+def stream_csv(path: Path, encoding: str | None = None, delimiter: str | None = None,
+               piece_rows: int = DEFAULT_PIECE_ROWS) -> FileStream:
+    """Open a CSV file: detect its encoding and delimiter and read its header; rows follow in pieces."""
+    if _is_empty(path):
+        raise FileReadError("the file is empty")
+    try:
+        encoding = encoding or detect_encoding(path)
+    except UndetectableEncoding as exc:
+        raise FileReadError(str(exc)) from exc
+    parser = _Parser(path, encoding, delimiter)
+    header = parser.read_header()
+    return FileStream(header, parser.pieces(piece_rows), encoding)
+
+
+def read_csv(path: Path, encoding: str | None = None, delimiter: str | None = None) -> ReadResult:
+    """The whole CSV file at once (see stream_csv)."""
+    return collect(stream_csv(path, encoding, delimiter))
