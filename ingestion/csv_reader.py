@@ -10,6 +10,7 @@ not limited here: the loader quarantines rows with oversize values.
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,18 +36,27 @@ _EMPTY_PROBE_BYTES = 1 << 16
 
 
 class _Parser:
-    def __init__(self, path: Path, encoding: str, delimiter: str | None) -> None:
+    """The careful parser: every physical line is decoded and fed to ``csv.reader`` on its own, so a damaged line
+    is rejected alone and parsing can step back after a quote that never closes. ``skip_lines`` and ``header``
+    start it in the middle of a file, where the fast reader (``_fast_records``) handed over."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str | None, skip_lines: int = 0,
+                 header: list[str] | None = None, rejects: list[Reject] | None = None) -> None:
+        self.path = path
         self.encoding = encoding
         self.delimiter = delimiter
-        self.header: list[str] | None = None
-        self.rejects: list[Reject] = []
-        self.feed = LineFeed(self._texts(path))
+        self.header = header
+        self.rejects: list[Reject] = [] if rejects is None else rejects
+        self.feed = LineFeed(self._texts(path, skip_lines))
+        self.feed.position = skip_lines  # line numbers stay those of the file
         self._records = self._guarded(self._parse())  # one generator for the header and the rows
 
-    def _texts(self, path: Path) -> Iterator[str]:
+    def _texts(self, path: Path, skip_lines: int) -> Iterator[str]:
         """Decoded lines; a line that is not valid text becomes a reject and a blank line (line numbers stay)."""
-        seen = 0
+        seen = 0 if skip_lines == 0 else _BINARY_PROBE_CHARS  # the start of the file was probed already
         for number, (text, raw) in enumerate(decoded_lines(path, self.encoding), start=1):
+            if number <= skip_lines:
+                continue
             if text is None:
                 self.rejects.append(Reject(number, f"line is not valid {self.encoding} text",
                                            raw.decode(self.encoding, errors="replace").rstrip("\r\n")))
@@ -112,11 +122,46 @@ class _Parser:
         except UnicodeDecodeError as exc:  # only a stream-decoded encoding (UTF-16) fails mid-file
             raise FileReadError(f"is not valid {self.encoding} text ({exc.reason} at byte {exc.start})") from exc
 
+    def _fast_records(self) -> Iterator[tuple[int, list[str]]]:
+        """The rows after the header, read by ``csv.reader`` straight from the decoded file (no Python work per
+        line) while the file is well formed: about four times faster than the careful parser. At the first record
+        the careful parser would treat specially (unparseable, a wrong number of fields, a line that does not
+        decode), it hands over to a careful parser started at that record's first line, so the rows and rejects
+        are exactly the careful parser's."""
+        skip = self.feed.position  # the lines up to the header
+        width = len(self.header or [])
+        consumed = 0
+        with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding=self.encoding, newline="") as text:
+            try:
+                for _ in range(skip):
+                    text.readline()
+                reader = csv.reader(text, delimiter=self.delimiter, strict=True)
+                for fields in reader:
+                    if fields and "".join(fields).strip():  # blank and whitespace-only lines are no rows
+                        if len(fields) != width:
+                            break
+                        yield skip + consumed + 1, fields
+                    consumed = reader.line_num
+                else:
+                    return
+            except (csv.Error, UnicodeDecodeError):
+                pass
+        careful = _Parser(self.path, self.encoding, self.delimiter, skip + consumed, self.header, self.rejects)
+        yield from careful._records
+
+    def _fast_allowed(self) -> bool:
+        """Whether the fast reader may take over after the header: the careful parser's binary probe found nothing
+        only because it stopped at the header; probe the start of the file here as it would."""
+        with self.path.open("rb") as raw:
+            start = raw.read(_BINARY_PROBE_CHARS * 4).decode(self.encoding, errors="replace")
+        return "\x00" not in start.lstrip("\ufeff")[:_BINARY_PROBE_CHARS]
+
     def pieces(self, piece_rows: int) -> Iterator[ReadResult]:
         """The rows in pieces of at most ``piece_rows``; always at least one piece (it may hold only rejects)."""
         rows: list[list[str]] = []
         numbers: list[int] = []
-        for number, fields in self._records:
+        records = self._guarded(self._fast_records()) if self._fast_allowed() else self._records
+        for number, fields in records:
             rows.append(fields)
             numbers.append(number)
             if len(rows) >= piece_rows:
@@ -125,7 +170,8 @@ class _Parser:
         yield self._piece(rows, numbers)
 
     def _piece(self, rows: list[list[str]], numbers: list[int]) -> ReadResult:
-        rejects, self.rejects = sorted(self.rejects, key=lambda r: r.row_number or 0), []
+        rejects = sorted(self.rejects, key=lambda r: r.row_number or 0)
+        self.rejects.clear()  # in place: a careful parser taking over shares the list
         return ReadResult(frame_of(rows, self.header or [], numbers), rejects, self.encoding)
 
 

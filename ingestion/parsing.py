@@ -14,16 +14,22 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # Text that exports use for "no value".
 NULL_TOKENS = frozenset({"", "null", "none", "nan", "nat", "n/a", "na", "#n/a", "\\n", "无", "空"})
 TRUE_TOKENS = frozenset({"true", "t", "yes", "y", "1", "是", "对", "真", "1.0"})
+_NULL_TOKENS = pa.array(sorted(NULL_TOKENS), type=pa.string())
 FALSE_TOKENS = frozenset({"false", "f", "no", "n", "0", "否", "错", "假", "0.0"})
 
 # Year-month-day with -, /, . or 年月日 separators, optionally followed by a time part.
 _YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]+(.*))?$")
 _COMPACT_YMD = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# The same pattern for Arrow's RE2: Python's \d is any Unicode decimal digit, and its $ also matches before a final
+# newline.
+_NUMBER_RE2 = _NUMBER.pattern.replace(r"\d", r"\p{Nd}").removesuffix("$") + r"\n?$"
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Excel serial day numbers we accept as dates: 1954-10-03 .. 2119-01-06; outside that a number is not a date.
 _EXCEL_MIN, _EXCEL_MAX = 20000, 80000
@@ -36,16 +42,34 @@ def _as_object(values: pd.Series) -> pd.Series:
 
 
 def clean_text(values: pd.Series) -> pd.Series:
-    """Strip whitespace and turn the usual null spellings into None (vectorised)."""
-    text = values.astype("object")
-    is_str = text.map(type).eq(str).to_numpy()
-    if not is_str.all():  # readers give str/None; anything else (a number from a caller) becomes its text
-        text = text.where(is_str | text.isna().to_numpy(), text.astype(str))
-    stripped = text.str.strip()
-    null = (stripped.isna() | stripped.str.lower().isin(NULL_TOKENS)).to_numpy()
-    array = stripped.to_numpy(dtype=object, na_value=None, copy=True)
-    array[null] = None
-    return pd.Series(array, index=values.index, dtype="object")
+    """Strip whitespace and turn the usual null spellings into None (vectorised in Arrow).
+
+    Arrow's ``utf8_trim_whitespace`` strips exactly what ``str.strip`` strips (checked over every code point); its
+    lower-casing differs from Python's on a few rare letters, none of which lower to a null spelling."""
+    array = as_arrow_text(values)
+    stripped = pc.utf8_trim_whitespace(array)
+    null = pc.fill_null(pc.is_in(pc.utf8_lower(stripped), value_set=_NULL_TOKENS), True)
+    cleaned = pc.if_else(null, pa.scalar(None, pa.string()), stripped)
+    return pd.Series(cleaned.to_numpy(zero_copy_only=False), index=values.index, dtype="object")
+
+
+def as_arrow_text(values: pd.Series) -> pa.StringArray:
+    """Text cells as an Arrow string array (None and NaN become null); readers give str/None, and anything else
+    (a number from a caller) becomes its text."""
+    array = values.to_numpy(dtype=object)
+    try:
+        return pa.array(array, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([v if isinstance(v, str) or v is None or v != v else str(v) for v in array.tolist()],
+                        type=pa.string(), from_pandas=True)
+
+
+def number_like(values: pd.Series) -> pd.Series:
+    """The cells that are plain numbers (``_NUMBER``), others None: the input of epoch and Excel-serial parsing."""
+    array = as_arrow_text(values)
+    matches = pc.fill_null(pc.match_substring_regex(array, _NUMBER_RE2), False)
+    kept = pc.if_else(matches, array, pa.scalar(None, pa.string()))
+    return pd.Series(kept.to_numpy(zero_copy_only=False), index=values.index, dtype="object")
 
 
 def _present(values: pd.Series) -> pd.Series:
@@ -104,8 +128,7 @@ def _ymd_frame(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _excel_serial(values: pd.Series) -> pd.Series:
-    numbers = pd.to_numeric(values.map(lambda v: v if isinstance(v, str) and _NUMBER.match(v) else None),
-                            errors="coerce")
+    numbers = pd.to_numeric(number_like(values), errors="coerce")
     in_range = numbers.between(_EXCEL_MIN, _EXCEL_MAX)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     if in_range.any():
@@ -154,8 +177,7 @@ def parse_timestamp(
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     text = values.where(_present(values), None)
 
-    numeric = pd.to_numeric(text.map(lambda v: v if isinstance(v, str) and _NUMBER.match(v) else None),
-                            errors="coerce")
+    numeric = pd.to_numeric(number_like(text), errors="coerce")
     epoch_ms = numeric >= 1e11
     epoch_s = (numeric >= 1e8) & ~epoch_ms
     # Through integer microseconds: Slack's "1700000000.000100" must not pick up float noise.

@@ -11,6 +11,8 @@ import json
 import re
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingestion.limits import QUARANTINE_RECORD_CHARS
 from ingestion.readers import ROW_NUMBER, ReadResult, Reject
@@ -33,19 +35,22 @@ def shorten(text: str) -> str:
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 
 
-_CONTROL_SEARCH = re.compile(_CONTROL)
-
 
 def _may_hold_unreadable(values: pd.Series, max_chars: int) -> bool:
-    """Whether a column may hold a value too long or with control characters: one pass over the joined text.
+    """Whether a column may hold a value too long or with control characters: one vectorised pass (Arrow).
 
     Nearly every column of every file is clean, and the per-row check below costs several pandas passes per
-    column and file (most of the time of loading a thousand small daily files); this exact pre-check lets a clean
-    column skip it. Values are text or None (readers.ReadResult); "\n" is not a control character here."""
-    texts = [v if isinstance(v, str) else str(v) for v in values.tolist() if v is not None and v == v]
-    if not texts:
+    column and file; this exact pre-check lets a clean column skip it. Values are text or None
+    (readers.ReadResult); "\n" is not a control character here."""
+    try:
+        array = pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # a typed value from a caller: judge its text
+        array = pa.array([v if v is None or isinstance(v, str) else str(v) for v in values.tolist()],
+                         type=pa.string(), from_pandas=True)
+    if array.null_count == len(array):
         return False
-    return max(map(len, texts)) > max_chars or _CONTROL_SEARCH.search("\n".join(texts)) is not None
+    longest = pc.max(pc.utf8_length(array)).as_py() or 0
+    return longest > max_chars or bool(pc.any(pc.match_substring_regex(array, _CONTROL)).as_py())
 
 
 def quarantine_unreadable_values(read: ReadResult, max_chars: int) -> None:

@@ -12,10 +12,11 @@ import json
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow.compute as pc
 
 from ingestion.contracts import EntityContract
 from ingestion.mapping import FileSpec, normalise_header
-from ingestion.parsing import PARSERS, clean_text, keyed_hash, parse_date, parse_timestamp
+from ingestion.parsing import PARSERS, as_arrow_text, clean_text, keyed_hash, parse_date, parse_timestamp
 from ingestion.readers import ROW_NUMBER, Reject
 
 SOURCE_FILE = "_source_file"
@@ -81,11 +82,28 @@ def _source_values(source: pd.DataFrame, columns: list[str]) -> pd.Series:
     return values
 
 
+def _lookup(values: pd.Series, table: dict[str, object]) -> pd.Series:
+    """``table[value]``, else ``table[value.lower()]``, else the value (vectorised: hash lookups, not a Python call
+    per row). A table may map a value to None."""
+    keys = list(table)
+    out = values.astype("object").copy()
+    exact = values.isin(keys).to_numpy()
+    if exact.any():
+        out[exact] = values[exact].map(table)
+    rest = ~exact & values.map(type).eq(str).to_numpy() if not exact.all() else exact & False
+    if rest.any():
+        lowered = pd.Series(pc.utf8_lower(as_arrow_text(values[rest])).to_numpy(zero_copy_only=False),
+                            index=values.index[rest], dtype="object")
+        folded = lowered.isin(keys)
+        out[lowered.index[folded.to_numpy()]] = lowered[folded].map(table)
+    return out
+
+
 def _translate(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
     if not mapping:
         return values
     lowered = {k.lower(): v for k, v in mapping.items()}
-    return values.map(lambda v: mapping.get(v, lowered.get(v.lower(), v)) if isinstance(v, str) else v)
+    return _lookup(values, {**lowered, **mapping})
 
 
 def _accepted(values: pd.Series, accepted: tuple, col_type: str) -> tuple[pd.Series, pd.Series]:
@@ -94,7 +112,7 @@ def _accepted(values: pd.Series, accepted: tuple, col_type: str) -> tuple[pd.Ser
         bad = values.notna() & ~values.isin(list(accepted))
         return values, bad.fillna(False).astype(bool)
     canonical = {str(a).lower(): a for a in accepted}
-    fixed = values.map(lambda v: canonical.get(v.lower(), v) if isinstance(v, str) else v)
+    fixed = _lookup(values, canonical) if values.notna().any() else values
     bad = fixed.notna() & ~fixed.isin(list(accepted))
     return fixed, bad
 
