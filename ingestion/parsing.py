@@ -158,7 +158,9 @@ def _assign(out: pd.Series, where: pd.Series | pd.Index, values: pd.Series) -> N
 
 
 def _assign_iso(out: pd.Series, candidate: pd.Series, naive_timezone: str) -> None:
-    has_offset = candidate.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True, na=False)
+    # Python's \d and $ read as RE2 reads them (see _NUMBER_RE2)
+    offset = pc.match_substring_regex(as_arrow_text(candidate), r"(?:[+-]\p{Nd}{2}:?\p{Nd}{2}|Z)\n?$")
+    has_offset = pd.Series(pc.fill_null(offset, False).to_numpy(zero_copy_only=False), index=candidate.index)
     aware = pd.to_datetime(candidate[has_offset], format="ISO8601", utc=True, errors="coerce")
     naive = pd.to_datetime(candidate[~has_offset], format="ISO8601", errors="coerce")
     if len(naive):
