@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from ingestion.limits import DEFAULT_PIECE_ROWS
@@ -25,7 +25,7 @@ from ingestion.read_results import (
     collect,
     frame_of,
 )
-from ingestion.text_files import LineFeed, UndetectableEncoding, decoded_lines, detect_encoding
+from ingestion.text_files import LineFeed, UndetectableEncoding, decoded_lines, detect_encoding, is_utf16
 
 # Python's csv module stops a file at its first field over 131,072 characters; sizes are limited by the loader
 # (a setting), which quarantines the row, so the parser itself must never refuse a field.
@@ -33,33 +33,45 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 _DELIMITERS = [",", "\t", ";", "|"]
 _BINARY_PROBE_CHARS = 4096  # a NUL in the first characters: not a text file in this encoding
 _EMPTY_PROBE_BYTES = 1 << 16
+# The careful parser hands back to the fast reader after a problem, or after this many lines without one.
+_RETURN_AFTER_LINES = 1000
+_Batch = tuple[list[list[str]], list[int]]
 
 
-class _Parser:
+class _Careful:
     """The careful parser: every physical line is decoded and fed to ``csv.reader`` on its own, so a damaged line
-    is rejected alone and parsing can step back after a quote that never closes. ``skip_lines`` and ``header``
-    start it in the middle of a file, where the fast reader (``_fast_records``) handed over."""
+    is rejected alone and parsing can step back after a quote that never closes.
 
-    def __init__(self, path: Path, encoding: str, delimiter: str | None, skip_lines: int = 0,
-                 header: list[str] | None = None, rejects: list[Reject] | None = None) -> None:
+    It reads the header, and later the stretches of a file the fast reader hands over: a segment starts at byte
+    ``offset`` (a line start) after ``line`` lines, and parses from line ``skip_to``. With ``may_return`` it stops
+    once it has dealt with a problem (or read _RETURN_AFTER_LINES lines) and the next line is unread, leaving in
+    ``resume_at`` the byte offset and line where the fast reader takes over again."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str | None, rejects: list[Reject], offset: int = 0,
+                 line: int = 0, skip_to: int = 0, header: list[str] | None = None, may_return: bool = False) -> None:
         self.path = path
         self.encoding = encoding
         self.delimiter = delimiter
         self.header = header
-        self.rejects: list[Reject] = [] if rejects is None else rejects
-        self.feed = LineFeed(self._texts(path, skip_lines))
-        self.feed.position = skip_lines  # line numbers stay those of the file
-        self._records = self._guarded(self._parse())  # one generator for the header and the rows
+        self.rejects = rejects  # shared with the stream: pieces take them as they go
+        self.may_return = may_return and not is_utf16(encoding)  # UTF-16 lines have no byte offsets here
+        self.offset = offset  # the byte offset after the last line read
+        self.problems = 0
+        self.resume_at: tuple[int, int] | None = None
+        self.feed = LineFeed(self._texts(offset, line, skip_to))
+        self.feed.position = skip_to  # line numbers stay those of the file
+        self.records = self._parse()
 
-    def _texts(self, path: Path, skip_lines: int) -> Iterator[str]:
+    def _texts(self, offset: int, line: int, skip_to: int) -> Iterator[str]:
         """Decoded lines; a line that is not valid text becomes a reject and a blank line (line numbers stay)."""
-        seen = 0 if skip_lines == 0 else _BINARY_PROBE_CHARS  # the start of the file was probed already
-        for number, (text, raw) in enumerate(decoded_lines(path, self.encoding), start=1):
-            if number <= skip_lines:
+        seen = 0 if skip_to == 0 else _BINARY_PROBE_CHARS  # the start of the file was probed already
+        for number, (text, raw) in enumerate(decoded_lines(self.path, self.encoding, offset), start=line + 1):
+            self.offset += len(raw)
+            if number <= skip_to:
                 continue
             if text is None:
-                self.rejects.append(Reject(number, f"line is not valid {self.encoding} text",
-                                           raw.decode(self.encoding, errors="replace").rstrip("\r\n")))
+                self._reject(number, f"line is not valid {self.encoding} text",
+                             raw.decode(self.encoding, errors="replace").rstrip("\r\n"))
                 yield "\n"
                 continue
             if number == 1:
@@ -70,9 +82,14 @@ class _Parser:
             seen += len(text)
             yield text
 
+    def _reject(self, number: int, reason: str, raw: str) -> None:
+        self.rejects.append(Reject(number, reason, raw))
+        self.problems += 1
+
     def _parse(self) -> Iterator[tuple[int, list[str]] | None]:
         """(line number, fields) per row; None once, when the header has been read."""
         feed = self.feed
+        first_line = feed.position
         if self.delimiter is None:
             first = "" if feed.at_end() else feed.peek()
             self.delimiter = max(_DELIMITERS, key=first.split("\n", 1)[0].count)
@@ -86,7 +103,7 @@ class _Parser:
                 except StopIteration:
                     break
                 except csv.Error as exc:  # e.g. a NUL byte: reject the record's first line, resume after it
-                    self.rejects.append(Reject(start + 1, f"unparseable CSV line: {exc}", feed.first_line()))
+                    self._reject(start + 1, f"unparseable CSV line: {exc}", feed.first_line())
                     feed.rewind_after_first()
                     break
                 if not fields or all(not f.strip() for f in fields):
@@ -98,22 +115,44 @@ class _Parser:
                     continue
                 if len(fields) == len(self.header):
                     yield start + 1, fields
+                    if (self.may_return and not feed.pending()
+                            and (self.problems or feed.position - first_line >= _RETURN_AFTER_LINES)):
+                        self.resume_at = (self.offset, feed.position)
+                        return
                     continue
                 reason = f"expected {len(self.header)} fields, found {len(fields)} (malformed or truncated line)"
                 if feed.spanned() > 1:  # a quote opened here swallowed the lines after it: only this line is bad
-                    self.rejects.append(Reject(start + 1, f"{reason}; a quote opened on this line is never closed, "
-                                                          "so the lines after it are read on their own",
-                                               feed.first_line()))
+                    self._reject(start + 1, f"{reason}; a quote opened on this line is never closed, so the lines "
+                                            "after it are read on their own", feed.first_line())
                     feed.rewind_after_first()
                     break
-                self.rejects.append(Reject(start + 1, reason, self.delimiter.join(fields)))
+                self._reject(start + 1, reason, self.delimiter.join(fields))
+
+
+class _Parser:
+    """A CSV file read in segments: the fast reader (``csv.reader`` straight on the decoded file, several times
+    faster) while the file is well formed, the careful parser from the first record it would treat specially (a csv
+    error, a wrong number of fields, a line that does not decode) until that record is dealt with, then the fast
+    reader again. Rows, row numbers and rejects are exactly the careful parser's (tested)."""
+
+    def __init__(self, path: Path, encoding: str, delimiter: str | None) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.rejects: list[Reject] = []
+        self._opening = _Careful(path, encoding, delimiter, self.rejects)
 
     def read_header(self) -> list[str]:
-        for item in self._records:
-            if item is None:
-                break
-        if self.header is None:
+        try:  # not through _guarded: leaving a wrapper's loop would close the records generator with it
+            for item in self._opening.records:
+                if item is None:
+                    break
+        except UnicodeDecodeError as exc:
+            raise FileReadError(f"is not valid {self.encoding} text ({exc.reason} at byte {exc.start})") from exc
+        if self._opening.header is None:
             raise FileReadError("no header row")
+        self.header = self._opening.header
+        self.delimiter = self._opening.delimiter
+        self._header_lines = self._opening.feed.position
         return self.header
 
     def _guarded(self, records: Iterator) -> Iterator:
@@ -122,47 +161,43 @@ class _Parser:
         except UnicodeDecodeError as exc:  # only a stream-decoded encoding (UTF-16) fails mid-file
             raise FileReadError(f"is not valid {self.encoding} text ({exc.reason} at byte {exc.start})") from exc
 
-    def _fast_batches(self, piece_rows: int) -> Iterator[tuple[list[list[str]], list[int]]]:
-        """The rows after the header, read by ``csv.reader`` straight from the decoded file (no Python work per
-        line) while the file is well formed: several times faster than the careful parser. At the first record
-        the careful parser would treat specially (unparseable, a wrong number of fields, a line that does not
-        decode), it hands over to a careful parser started at that record's first line, so the rows and rejects
-        are exactly the careful parser's."""
-        skip = self.feed.position  # the lines up to the header
-        width = len(self.header or [])
+    def _fast_segment(self, offset: int, line: int, first: int, piece_rows: int) -> Generator[_Batch, None, int | None]:
+        """Rows from line ``first`` of the segment starting at byte ``offset`` (after ``line`` lines); returns None
+        at the end of the file, or the number of lines before the record the careful parser must read."""
+        width = len(self.header)
         consumed = 0
         rows: list[list[str]] = []
         numbers: list[int] = []
-        with self.path.open("rb") as raw, io.TextIOWrapper(raw, encoding=self.encoding, newline="") as text:
-            try:
-                for _ in range(skip):
-                    text.readline()
-                reader = csv.reader(text, delimiter=self.delimiter, strict=True)
-                for fields in reader:
-                    # blank and whitespace-only lines are no rows (the first field usually settles it)
-                    if fields and (fields[0].strip() or "".join(fields).strip()):
-                        if len(fields) != width:
-                            break
-                        rows.append(fields)
-                        numbers.append(skip + consumed + 1)
-                        if len(rows) >= piece_rows:
-                            yield rows, numbers
-                            rows, numbers = [], []
-                    consumed = reader.line_num
-                else:
-                    yield rows, numbers
-                    return
-            except (csv.Error, UnicodeDecodeError):
-                pass
-        if rows:
-            yield rows, numbers
-        careful = _Parser(self.path, self.encoding, self.delimiter, skip + consumed, self.header, self.rejects)
-        yield from careful._careful_batches(piece_rows)
+        with self.path.open("rb") as raw:
+            raw.seek(offset)
+            with io.TextIOWrapper(raw, encoding=self.encoding, newline="") as text:
+                try:
+                    for _ in range(first - line):
+                        text.readline()
+                    reader = csv.reader(text, delimiter=self.delimiter, strict=True)
+                    for fields in reader:
+                        # blank and whitespace-only lines are no rows (the first field usually settles it)
+                        if fields and (fields[0].strip() or "".join(fields).strip()):
+                            if len(fields) != width:
+                                break
+                            rows.append(fields)
+                            numbers.append(first + consumed + 1)
+                            if len(rows) >= piece_rows:
+                                yield rows, numbers
+                                rows, numbers = [], []
+                        consumed = reader.line_num
+                    else:
+                        yield rows, numbers
+                        return None
+                except (csv.Error, UnicodeDecodeError):
+                    pass
+        yield rows, numbers
+        return first + consumed
 
-    def _careful_batches(self, piece_rows: int) -> Iterator[tuple[list[list[str]], list[int]]]:
+    def _careful_segment(self, parser: _Careful, piece_rows: int) -> Iterator[_Batch]:
         rows: list[list[str]] = []
         numbers: list[int] = []
-        for number, fields in self._records:
+        for number, fields in parser.records:
             rows.append(fields)
             numbers.append(number)
             if len(rows) >= piece_rows:
@@ -171,18 +206,33 @@ class _Parser:
         yield rows, numbers
 
     def _fast_allowed(self) -> bool:
-        """Whether the fast reader may take over after the header: the careful parser's binary probe found nothing
-        only because it stopped at the header; probe the start of the file here as it would."""
+        """Whether the fast reader may read after the header: the careful parser's binary probe found nothing only
+        because it stopped at the header; probe the start of the file as it would."""
         with self.path.open("rb") as raw:
             start = raw.read(_BINARY_PROBE_CHARS * 4).decode(self.encoding, errors="replace")
         return "\x00" not in start.lstrip("\ufeff")[:_BINARY_PROBE_CHARS]
 
+    def _batches(self, piece_rows: int) -> Iterator[_Batch]:
+        if not self._fast_allowed():
+            yield from self._careful_segment(self._opening, piece_rows)
+            return
+        offset, line, first = 0, 0, self._header_lines
+        while True:
+            stop = yield from self._fast_segment(offset, line, first, piece_rows)
+            if stop is None:
+                return
+            careful = _Careful(self.path, self.encoding, self.delimiter, self.rejects, offset, line, stop,
+                               self.header, may_return=True)
+            yield from self._careful_segment(careful, piece_rows)
+            if careful.resume_at is None:
+                return
+            offset, line = careful.resume_at
+            first = line
+
     def pieces(self, piece_rows: int) -> Iterator[ReadResult]:
         """The rows in pieces of at most ``piece_rows``; always at least one piece (it may hold only rejects)."""
-        batches = (self._guarded(self._fast_batches(piece_rows)) if self._fast_allowed()
-                   else self._careful_batches(piece_rows))
         yielded = False
-        for rows, numbers in batches:
+        for rows, numbers in self._guarded(self._batches(piece_rows)):
             if rows or self.rejects:
                 yield self._piece(rows, numbers)
                 yielded = True
@@ -191,8 +241,8 @@ class _Parser:
 
     def _piece(self, rows: list[list[str]], numbers: list[int]) -> ReadResult:
         rejects = sorted(self.rejects, key=lambda r: r.row_number or 0)
-        self.rejects.clear()  # in place: a careful parser taking over shares the list
-        return ReadResult(frame_of(rows, self.header or [], numbers), rejects, self.encoding)
+        self.rejects.clear()  # in place: the careful parsers append to the same list
+        return ReadResult(frame_of(rows, self.header, numbers), rejects, self.encoding)
 
 
 def _is_empty(path: Path) -> bool:

@@ -23,9 +23,10 @@ from ingestion.hashing import content_hash
 from ingestion.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_PIECE_ROWS
 from ingestion.load_reports import EntityReport, FileReport
 from ingestion.mapping import FileSpec, Mapping
-from ingestion.read_results import ROW_NUMBER, FileReadError, FileStream, ReadResult, Reject
+from ingestion.raw_writes import insert_rejects, insert_rows, stored_counts, write_ledger
+from ingestion.read_results import FileReadError, FileStream, ReadResult
 from ingestion.readers import open_file
-from ingestion.row_guards import mask_ids, quarantine_unreadable_values, shorten
+from ingestion.row_guards import quarantine_unreadable_values
 from ingestion.snapshots import SnapshotParts, close_absent_keys
 from ingestion.suppression import Suppressions, referred_entities
 from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
@@ -115,7 +116,7 @@ class EntityLoader:
                 duplicate = FileReport(relative, "duplicate", duplicate_of=original)
                 self.log(f"{relative}: identical to {original}; skipped")
                 self._in_transaction(lambda d=duplicate, b=batch_id, g=digest, p=path, s=started:
-                                     self._write_ledger(d, b, g, p, None, s))
+                                     write_ledger(self.con, self.contract, self.run_id, d, b, g, p, None, s))
                 report.files.append(duplicate)
                 continue
             seen_now[digest] = relative
@@ -293,8 +294,8 @@ class EntityLoader:
                     if reject not in kept:
                         self._suppressed[reject.source_file] = self._suppressed.get(reject.source_file, 0) + 1
             rejects = kept
-        self._insert_rows(loaded, batch_ids)
-        self._insert_rejects(rejects, batch_ids)
+        insert_rows(self.con, self.contract, loaded, batch_ids)
+        insert_rejects(self.con, self.contract, rejects, batch_ids)
         if spec.load == "full_snapshot":
             items = {item.relative: item for item, _ in batch}
             for reject in rejects:
@@ -329,13 +330,13 @@ class EntityLoader:
         reports: list[FileReport] = []
 
         def write() -> None:
-            before = self._stored_counts(list(batch_ids.values()))
+            before = stored_counts(self.con, self.contract, list(batch_ids.values()))
             for item in ready:
                 item.reset()
                 self._suppressed.pop(item.relative, None)
             for spec, batch in self._batches(ready):
                 self._write_batch(spec, batch, batch_ids)
-            after = self._stored_counts(list(batch_ids.values()))
+            after = stored_counts(self.con, self.contract, list(batch_ids.values()))
             errors = {}
             for item in ready:
                 stored_rows, stored_rejects = (a - b for a, b in zip(after.get(item.batch_id, (0, 0)),
@@ -356,7 +357,8 @@ class EntityLoader:
                 self.con.execute(
                     f"delete from {RAW_SCHEMA}.ingestion_files where entity = ? and source_file = ? "
                     "and status = 'failed'", [self.contract.name, item.relative])
-                self._write_ledger(report, item.batch_id, item.digest, item.path, item.encoding, item.started)
+                write_ledger(self.con, self.contract, self.run_id, report, item.batch_id, item.digest, item.path,
+                             item.encoding, item.started)
 
         saved = self.suppressions.copy()  # ids added while writing are rolled back with the transaction
         try:
@@ -365,19 +367,6 @@ class EntityLoader:
             self.suppressions = saved
             raise
         return reports
-
-    def _stored_counts(self, batch_ids: list[str]) -> dict[str, tuple[int, int]]:
-        """batch id -> (rows in the raw table, rows in quarantine)."""
-        counts: dict[str, list[int]] = {b: [0, 0] for b in batch_ids}
-        for batch, n in self.con.execute(
-                f"select _batch_id, count(*) from {RAW_SCHEMA}.{self.contract.name} "
-                "where _batch_id in (select unnest(?::varchar[])) group by 1", [batch_ids]).fetchall():
-            counts[batch][0] = n
-        for batch, n in self.con.execute(
-                f"select batch_id, count(*) from {RAW_SCHEMA}.quarantine where entity = ? "
-                "and batch_id in (select unnest(?::varchar[])) group by 1", [self.contract.name, batch_ids]).fetchall():
-            counts[batch][1] = n
-        return {b: (c[0], c[1]) for b, c in counts.items()}
 
     def _in_transaction(self, work: Callable[[], None]) -> None:
         self.con.execute("begin")
@@ -388,71 +377,14 @@ class EntityLoader:
             self.con.execute("rollback")
             raise
 
-    def _insert_rows(self, frame: pd.DataFrame, batch_ids: dict[str, str]) -> None:
-        if frame.empty:
-            return
-        frame = frame.assign(_batch_id=frame[SOURCE_FILE].map(batch_ids))
-        columns = self.contract.column_names
-        hashed = ", ".join(f"coalesce(cast(\"{c}\" as varchar), '\\N')" for c in columns)
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        self.con.register("_incoming", frame)
-        try:
-            self.con.execute(
-                f"""insert into {RAW_SCHEMA}.{self.contract.name}
-                    ({quoted}, _batch_id, _source_file, _row_number, _loaded_at, _row_hash)
-                    select {quoted}, _batch_id, {SOURCE_FILE}, {ROW_NUMBER}, current_timestamp,
-                           md5(concat_ws(chr(31), {hashed}))
-                    from _incoming"""
-            )
-        finally:
-            self.con.unregister("_incoming")
-
-    def _insert_rejects(self, rejects: list[Reject], batch_ids: dict[str, str]) -> None:
-        if not rejects:
-            return
-        has_pii = any(c.pii == "national_id" for c in self.contract.columns)
-        frame = pd.DataFrame(
-            {
-                "source": self.contract.source,
-                "entity": self.contract.name,
-                "source_file": [r.source_file for r in rejects],
-                "row_number": pd.array([r.row_number for r in rejects], dtype="Int64"),
-                "reason": [r.reason for r in rejects],
-                "raw_record": [shorten(mask_ids(r.raw_record) if has_pii else r.raw_record) for r in rejects],
-                "batch_id": [batch_ids[r.source_file] for r in rejects],
-            }
-        )
-        self.con.register("_rejects", frame)
-        try:
-            self.con.execute(
-                f"""insert into {RAW_SCHEMA}.quarantine
-                    select source, entity, source_file, row_number, reason, raw_record, batch_id, current_timestamp
-                    from _rejects"""
-            )
-        finally:
-            self.con.unregister("_rejects")
-
-    def _write_ledger(self, report: FileReport, batch_id: str, digest: str, path: Path,
-                      encoding: str | None, started: pd.Timestamp) -> None:
-        self.con.execute(
-            f"""insert into {RAW_SCHEMA}.ingestion_files
-                (batch_id, entity, source_file, content_hash, file_bytes, encoding, status, duplicate_of, rows_read,
-                 rows_loaded, rows_quarantined, unmapped_columns, error, run_id, started_at, finished_at,
-                 rows_suppressed)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, ?)""",
-            [batch_id, self.contract.name, report.source_file, digest, path.stat().st_size, encoding,
-             report.status, report.duplicate_of, report.rows_read, report.rows_loaded, report.rows_quarantined,
-             ",".join(report.unmapped_columns) or None, report.error, self.run_id, started.to_pydatetime(),
-             report.rows_suppressed],
-        )
-
     def _replace_failure(self, report: FileReport, item: _Pending) -> None:
         """Keep one failure row per file, so a rerun that fails the same way changes nothing else."""
         self.con.execute(
             f"delete from {RAW_SCHEMA}.ingestion_files where entity = ? and source_file = ? and status = 'failed'",
             [self.contract.name, report.source_file],
         )
-        self._write_ledger(report, item.batch_id, item.digest, item.path, None, item.started)
+        write_ledger(self.con, self.contract, self.run_id, report, item.batch_id, item.digest, item.path, None,
+                     item.started)
 
 
 class _FileErrors(RuntimeError):

@@ -53,9 +53,11 @@ def _decodes(source: Path | bytes, encoding: str) -> bool:
     return True
 
 
-def physical_lines(source: Path | bytes) -> Iterator[bytes]:
-    """The file's lines as bytes with their endings; \\n, \\r\\n and a lone \\r each end a line."""
+def physical_lines(source: Path | bytes, offset: int = 0) -> Iterator[bytes]:
+    """The file's lines as bytes with their endings, from byte ``offset`` (a line start); \\n, \\r\\n and a lone
+    \\r each end a line."""
     with _open(source) as handle:
+        handle.seek(offset)
         for line in handle:
             if b"\r" in line[:-2] or (line.endswith(b"\r")):
                 yield from (part for part in _LONE_CR.split(line) if part)
@@ -94,16 +96,21 @@ def detect_encoding(source: Path | bytes) -> str:
     return "gb18030" if encoding in _CHINESE_ENCODINGS else encoding
 
 
-def decoded_lines(path: Path, encoding: str) -> Iterator[tuple[str | None, bytes]]:
-    """(text, raw bytes) per physical line; text is None for a line that is not valid ``encoding``, so the caller
-    rejects that line and keeps reading. UTF-16 cannot be split into lines as bytes: it is decoded as a stream, and
-    a damaged UTF-16 file fails as a whole (UnicodeDecodeError)."""
-    if encoding.replace("-", "").lower().startswith("utf16"):
+def is_utf16(encoding: str) -> bool:
+    return encoding.replace("-", "").replace("_", "").lower().startswith("utf16")
+
+
+def decoded_lines(path: Path, encoding: str, offset: int = 0) -> Iterator[tuple[str | None, bytes]]:
+    """(text, raw bytes) per physical line from byte ``offset``; text is None for a line that is not valid
+    ``encoding``, so the caller rejects that line and keeps reading. UTF-16 cannot be split into lines as bytes: it
+    is decoded as a stream from the start (raw is empty), and a damaged UTF-16 file fails as a whole
+    (UnicodeDecodeError)."""
+    if is_utf16(encoding):
         with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as text:
             for line in text:
                 yield line, b""
         return
-    for line in physical_lines(path):
+    for line in physical_lines(path, offset):
         try:
             yield line.decode(encoding), line
         except UnicodeDecodeError:
@@ -146,6 +153,10 @@ class LineFeed:
         self._back.extendleft(reversed(rest))
         self.position -= len(rest)
         self._record = []
+
+    def pending(self) -> bool:
+        """Whether lines were put back or peeked (then ``position`` is behind the lines read from the source)."""
+        return bool(self._back)
 
     def peek(self) -> str:
         """The next line without consuming it (call after ``at_end()`` returned False)."""
