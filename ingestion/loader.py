@@ -25,7 +25,7 @@ from ingestion.load_reports import EntityReport, FileReport
 from ingestion.mapping import FileSpec, Mapping
 from ingestion.raw_writes import insert_rejects, insert_rows, stored_counts, write_ledger
 from ingestion.read_results import FileReadError, FileStream, ReadResult
-from ingestion.readers import open_file
+from ingestion.readers import format_for, open_file
 from ingestion.row_guards import quarantine_unreadable_values
 from ingestion.snapshots import SnapshotParts, close_absent_keys
 from ingestion.suppression import Suppressions, referred_entities
@@ -42,6 +42,7 @@ class _Pending:
     batch_id: str
     started: pd.Timestamp
     encoding: str | None = None  # detected when the header was checked, reused when the file is read
+    opened: FileStream | None = None  # a parsed JSON document kept from the header check (see _KEEP_JSON_BYTES)
     unmapped: list[str] = field(default_factory=list)
     # What reading the file gave, counted while its pieces are written (reset when a chunk is written again).
     rows_read: int = 0
@@ -56,6 +57,11 @@ class _Pending:
 # transaction, so a file is still either completely loaded or not at all. Memory does not depend on the chunk: its
 # files are read in pieces (piece_rows), and each piece is validated and written before the next is read.
 _CHUNK_FILES = 500
+# JSON and NDJSON files opened for the header check (a JSON document parsed whole, the first piece of an NDJSON
+# file) are kept for the write, up to this many file bytes and files per chunk: parsing them twice cost a third of
+# loading IM messages. An NDJSON file kept holds an open file.
+_KEEP_JSON_BYTES = 32 << 20
+_KEEP_JSON_FILES = 256
 _CHUNK_BYTES = 256 << 20
 
 
@@ -206,13 +212,19 @@ class EntityLoader:
         again without it."""
         failures: list[FileReport] = []
         ready: list[_Pending] = []
+        kept = 0
         for item in chunk:
             opened = self._open(item)
             if isinstance(opened, FileReport):
                 failures.append(opened)
+                continue
+            size = item.path.stat().st_size
+            if (format_for(item.path, item.spec.format) in ("json", "ndjson") and kept + size <= _KEEP_JSON_BYTES
+                    and sum(i.opened is not None for i in ready) < _KEEP_JSON_FILES):
+                item.opened, kept = opened, kept + size  # its first piece is parsed once
             else:
-                opened.close()  # read again when its turn comes: open files and parsed documents are not kept
-                ready.append(item)
+                opened.close()  # opened again when its turn comes: no open files or big documents held meanwhile
+            ready.append(item)
         reports: list[FileReport] = []
         while ready:
             try:
@@ -249,7 +261,7 @@ class EntityLoader:
             batch: list[tuple[_Pending, ReadResult]] = []
             rows = 0
             for item in (i for i in ready if i.spec is spec):
-                opened = self._open_again(item)
+                opened, item.opened = item.opened or self._open_again(item), None
                 try:
                     for piece in opened.pieces:
                         item.rows_read += piece.rows_read

@@ -125,14 +125,18 @@ def _walk(record: Any, path: str) -> Any:
     return record
 
 
-def _flatten(record: dict, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _flatten_text(record: dict, out: dict[str, str | None], prefix: str = "") -> dict[str, str | None]:
+    """Nested objects flattened to ``a.b`` names, every value as text (str and int, nearly all values, directly)."""
     for key, value in record.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{name}."))
+        kind = type(value)
+        if kind is str:
+            out[prefix + key if prefix else key] = value
+        elif kind is dict:
+            _flatten_text(value, out, f"{prefix}{key}.")
+        elif kind is int:
+            out[prefix + key if prefix else key] = str(value)
         else:
-            out[name] = value
+            out[prefix + key if prefix else key] = _to_text(value)
     return out
 
 
@@ -149,7 +153,7 @@ def _records_to_result(records: list[tuple[int, Any]], explode: str | None, reje
             values = values if isinstance(values, list) else ([] if values is None else [values])
             items = [{**record, explode: value} for value in values]
         for item in items:
-            flat_rows.append({k: _to_text(v) for k, v in _flatten(item).items()})
+            flat_rows.append(_flatten_text(item, {}))
             numbers.append(number)
     frame = pd.DataFrame(flat_rows, dtype="object")
     frame[ROW_NUMBER] = numbers
