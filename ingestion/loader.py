@@ -23,7 +23,15 @@ from ingestion.hashing import content_hash
 from ingestion.limits import DEFAULT_MAX_FIELD_CHARS, DEFAULT_PIECE_ROWS
 from ingestion.load_reports import EntityReport, FileReport
 from ingestion.mapping import FileSpec, Mapping
-from ingestion.raw_writes import insert_rejects, insert_rows, stored_counts, write_ledger
+from ingestion.raw_writes import (
+    drop_loading,
+    finish_loading,
+    insert_rejects,
+    insert_rows,
+    start_loading,
+    stored_counts,
+    write_ledger,
+)
 from ingestion.read_results import FileReadError, FileStream, ReadResult
 from ingestion.readers import format_for, open_file
 from ingestion.row_guards import quarantine_unreadable_values
@@ -291,8 +299,8 @@ class EntityLoader:
         except Exception as exc:  # noqa: BLE001 - changed on disk since its header was checked
             raise _FileErrors({item.relative: f"could not be read again ({exc.__class__.__name__}: {exc})"}) from exc
 
-    def _write_batch(self, spec: FileSpec, batch: list[tuple[_Pending, ReadResult]],
-                     batch_ids: dict[str, str]) -> None:
+    def _write_batch(self, spec: FileSpec, batch: list[tuple[_Pending, ReadResult]], batch_ids: dict[str, str],
+                     rows_table: str, rejects_table: str) -> None:
         """Validate a batch of pieces of the same spec and write its rows and rejects."""
         source = pd.concat([piece.frame for _, piece in batch], ignore_index=True)
         rows = validate_rows(source, spec, self.contract, self.pii_key)
@@ -306,8 +314,8 @@ class EntityLoader:
                     if reject not in kept:
                         self._suppressed[reject.source_file] = self._suppressed.get(reject.source_file, 0) + 1
             rejects = kept
-        insert_rows(self.con, self.contract, loaded, batch_ids)
-        insert_rejects(self.con, self.contract, rejects, batch_ids)
+        insert_rows(self.con, self.contract, loaded, batch_ids, rows_table)
+        insert_rejects(self.con, self.contract, rejects, batch_ids, rejects_table)
         if spec.load == "full_snapshot":
             items = {item.relative: item for item, _ in batch}
             for reject in rejects:
@@ -340,14 +348,11 @@ class EntityLoader:
         file is recorded failed, so it is read again on the next run instead of being remembered as loaded."""
         batch_ids = {item.relative: item.batch_id for item in ready}
         reports: list[FileReport] = []
+        rows_table, rejects_table = start_loading(self.con, self.contract)
 
         def write() -> None:
             before = stored_counts(self.con, self.contract, list(batch_ids.values()))
-            for item in ready:
-                item.reset()
-                self._suppressed.pop(item.relative, None)
-            for spec, batch in self._batches(ready):
-                self._write_batch(spec, batch, batch_ids)
+            finish_loading(self.con, self.contract)
             after = stored_counts(self.con, self.contract, list(batch_ids.values()))
             errors = {}
             for item in ready:
@@ -372,12 +377,17 @@ class EntityLoader:
                 write_ledger(self.con, self.contract, self.run_id, report, item.batch_id, item.digest, item.path,
                              item.encoding, item.started)
 
-        saved = self.suppressions.copy()  # ids added while writing are rolled back with the transaction
         try:
-            self._in_transaction(write)
-        except Exception:
-            self.suppressions = saved
-            raise
+            for item in ready:
+                item.reset()
+                self._suppressed.pop(item.relative, None)
+            # Pieces go to the loading tables, each append committed (bounded memory); ids of erased people's
+            # rows join the suppression list as they are found (they stay erased even if this chunk fails).
+            for spec, batch in self._batches(ready):
+                self._write_batch(spec, batch, batch_ids, rows_table, rejects_table)
+            self._in_transaction(write)  # then raw, quarantine and ledger at once: a file all or nothing
+        finally:
+            drop_loading(self.con, self.contract)
         return reports
 
     def _in_transaction(self, work: Callable[[], None]) -> None:

@@ -1,5 +1,12 @@
 """Writes of the loader: rows to ``raw.<entity>``, rejects to ``raw.quarantine``, the ledger row of a file, and the
-rows actually stored per batch (the ledger counts what was stored, not what the reader said)."""
+rows actually stored per batch (the ledger counts what was stored, not what the reader said).
+
+Pieces of a chunk of files are first appended to loading tables (``raw_loading.<entity>`` and its ``__quarantine``),
+each append committed on its own; one transaction then moves them into raw and the quarantine and writes the
+ledger. DuckDB holds rows appended inside an open transaction in memory until the commit (about 250 bytes per row,
+outside its memory limit): a 4M-row file in one transaction of appends grew the process by a gigabyte, while one
+INSERT … SELECT of the same rows writes row groups as it goes. A crash leaves only loading tables, replaced when
+the entity loads next."""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ingestion.contracts import EntityContract
 from ingestion.load_reports import FileReport
@@ -29,18 +37,52 @@ def stored_counts(con: duckdb.DuckDBPyConnection, contract: EntityContract, batc
         counts[batch][1] = n
     return {b: (c[0], c[1]) for b, c in counts.items()}
 
+
+LOADING_SCHEMA = "raw_loading"
+
+
+def loading_tables(contract: EntityContract) -> tuple[str, str]:
+    """The loading tables of an entity: rows, rejects."""
+    return f"{LOADING_SCHEMA}.{contract.name}", f"{LOADING_SCHEMA}.{contract.name}__quarantine"
+
+
+def start_loading(con: duckdb.DuckDBPyConnection, contract: EntityContract) -> tuple[str, str]:
+    """Empty loading tables shaped like the raw table and the quarantine (a crash's leftovers are replaced)."""
+    rows, rejects = loading_tables(contract)
+    con.execute(f"create schema if not exists {LOADING_SCHEMA}")
+    con.execute(f"create or replace table {rows} as select * from {RAW_SCHEMA}.{contract.name} limit 0")
+    con.execute(f"create or replace table {rejects} as select * from {RAW_SCHEMA}.quarantine limit 0")
+    return rows, rejects
+
+
+def finish_loading(con: duckdb.DuckDBPyConnection, contract: EntityContract) -> None:
+    """Move the loading tables' rows into raw and the quarantine (in the caller's transaction), all with the
+    transaction's time as their load time, as when they were written in it."""
+    rows, rejects = loading_tables(contract)
+    con.execute(f"insert into {RAW_SCHEMA}.{contract.name} select * replace (current_timestamp as _loaded_at) "
+                f"from {rows}")
+    con.execute(f"insert into {RAW_SCHEMA}.quarantine select * replace (current_timestamp as quarantined_at) "
+                f"from {rejects}")
+
+
+def drop_loading(con: duckdb.DuckDBPyConnection, contract: EntityContract) -> None:
+    for table in loading_tables(contract):
+        con.execute(f"drop table if exists {table}")
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, contract: EntityContract, frame: pd.DataFrame,
-                batch_ids: dict[str, str]) -> None:
+                batch_ids: dict[str, str], table: str) -> None:
     if frame.empty:
         return
     frame = frame.assign(_batch_id=frame[SOURCE_FILE].map(batch_ids))
     columns = contract.column_names
     hashed = ", ".join(f"coalesce(cast(\"{c}\" as varchar), '\\N')" for c in columns)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    con.register("_incoming", frame)
+    # Registered as Arrow: a pandas scan of text columns cost more memory per row than the rows themselves.
+    con.register("_incoming", pa.Table.from_pandas(frame, preserve_index=False))
     try:
         con.execute(
-            f"""insert into {RAW_SCHEMA}.{contract.name}
+            f"""insert into {table}
                 ({quoted}, _batch_id, _source_file, _row_number, _loaded_at, _row_hash)
                 select {quoted}, _batch_id, {SOURCE_FILE}, {ROW_NUMBER}, current_timestamp,
                        md5(concat_ws(chr(31), {hashed}))
@@ -49,8 +91,9 @@ def insert_rows(con: duckdb.DuckDBPyConnection, contract: EntityContract, frame:
     finally:
         con.unregister("_incoming")
 
+
 def insert_rejects(con: duckdb.DuckDBPyConnection, contract: EntityContract, rejects: list[Reject],
-                   batch_ids: dict[str, str]) -> None:
+                   batch_ids: dict[str, str], table: str) -> None:
     if not rejects:
         return
     has_pii = any(c.pii == "national_id" for c in contract.columns)
@@ -68,12 +111,13 @@ def insert_rejects(con: duckdb.DuckDBPyConnection, contract: EntityContract, rej
     con.register("_rejects", frame)
     try:
         con.execute(
-            f"""insert into {RAW_SCHEMA}.quarantine
+            f"""insert into {table}
                 select source, entity, source_file, row_number, reason, raw_record, batch_id, current_timestamp
                 from _rejects"""
         )
     finally:
         con.unregister("_rejects")
+
 
 def write_ledger(con: duckdb.DuckDBPyConnection, contract: EntityContract, run_id: str | None, report: FileReport,
                  batch_id: str, digest: str, path: Path, encoding: str | None, started: pd.Timestamp) -> None:

@@ -76,9 +76,6 @@ class Suppressions:
                 found.entries.setdefault(kind, set()).add(value_hash)
         return found
 
-    def copy(self) -> Suppressions:
-        return Suppressions(self.key, {kind: set(values) for kind, values in self.entries.items()})
-
     def __bool__(self) -> bool:
         return any(self.entries.values())
 

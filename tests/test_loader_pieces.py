@@ -117,6 +117,8 @@ def test_a_file_breaking_after_pieces_were_written_leaves_nothing(tmp_path, cont
         assert con.execute("select count(*), count(*) filter (where punch_id like 'P%') "
                            "from raw.attendance__punches").fetchone() == (100, 0)
         assert con.execute("select count(*) from raw.quarantine where source_file like '%2025-01%'").fetchone() == (0,)
+        assert con.execute("select count(*) from information_schema.tables "
+                           "where table_schema = 'raw_loading'").fetchone() == (0,)  # loading tables dropped
     finally:
         con.close()
 
