@@ -50,7 +50,7 @@ class _Pending:
     batch_id: str
     started: pd.Timestamp
     encoding: str | None = None  # detected when the header was checked, reused when the file is read
-    opened: FileStream | None = None  # a parsed JSON document kept from the header check (see _KEEP_JSON_BYTES)
+    opened: FileStream | None = None  # a JSON/NDJSON file kept open from the header check (_KEEP_JSON_BYTES)
     unmapped: list[str] = field(default_factory=list)
     # What reading the file gave, counted while its pieces are written (reset when a chunk is written again).
     rows_read: int = 0
@@ -200,6 +200,7 @@ class EntityLoader:
 
     def _open(self, item: _Pending) -> FileStream | FileReport:
         """Open a file and check its header; a failure report (recorded in the ledger) if the file cannot be used."""
+        stream: FileStream | None = None
         try:
             stream = open_file(item.path, _with_encoding(item), self.piece_rows)
             item.encoding = stream.encoding
@@ -210,6 +211,8 @@ class EntityLoader:
         except Exception as exc:  # noqa: BLE001 - a parser bug on one hostile file must not stop the entity
             failure = FileReport(item.relative, "failed",
                                  error=f"{item.relative}: could not be read ({exc.__class__.__name__}: {exc})")
+        if stream is not None:  # opened, but its header does not fit the contract: release the file
+            stream.close()
         self.log(f"FAILED {failure.error}")
         self._in_transaction(lambda: self._replace_failure(failure, item))
         return failure
