@@ -147,7 +147,7 @@ class _Parser:
                 if item is None:
                     break
         except UnicodeDecodeError as exc:
-            raise FileReadError(f"is not valid {self.encoding} text ({exc.reason} at byte {exc.start})") from exc
+            raise self._not_text(exc) from exc
         if self._opening.header is None:
             raise FileReadError("no header row")
         self.header = self._opening.header
@@ -159,7 +159,10 @@ class _Parser:
         try:
             yield from records
         except UnicodeDecodeError as exc:  # only a stream-decoded encoding (UTF-16) fails mid-file
-            raise FileReadError(f"is not valid {self.encoding} text ({exc.reason} at byte {exc.start})") from exc
+            raise self._not_text(exc) from exc
+
+    def _not_text(self, exc: UnicodeDecodeError) -> FileReadError:
+        return FileReadError(f"is not valid {self.encoding} text ({exc.reason} at byte {exc.start})")
 
     def _fast_segment(self, offset: int, line: int, first: int, piece_rows: int) -> Generator[_Batch, None, int | None]:
         """Rows from line ``first`` of the segment starting at byte ``offset`` (after ``line`` lines); returns None

@@ -223,16 +223,17 @@ class EntityLoader:
         again without it."""
         failures: list[FileReport] = []
         ready: list[_Pending] = []
-        kept = 0
+        kept_bytes = kept_files = 0
         for item in chunk:
             opened = self._open(item)
             if isinstance(opened, FileReport):
                 failures.append(opened)
                 continue
             size = item.path.stat().st_size
-            if (format_for(item.path, item.spec.format) in ("json", "ndjson") and kept + size <= _KEEP_JSON_BYTES
-                    and sum(i.opened is not None for i in ready) < _KEEP_JSON_FILES):
-                item.opened, kept = opened, kept + size  # its first piece is parsed once
+            if (format_for(item.path, item.spec.format) in ("json", "ndjson") and kept_bytes + size <= _KEEP_JSON_BYTES
+                    and kept_files < _KEEP_JSON_FILES):
+                item.opened = opened  # its first piece is parsed once
+                kept_bytes, kept_files = kept_bytes + size, kept_files + 1
             else:
                 opened.close()  # opened again when its turn comes: no open files or big documents held meanwhile
             ready.append(item)
