@@ -211,12 +211,21 @@ def main() -> int:
     result: dict = {"employees": args.employees, "seed": args.seed, "cores": os.cpu_count(),
                     "memory_limit": args.memory_limit, "measured_on": dt.date.today().isoformat(), "nights": []}
     plan = [(0, None), *[(i + 1, day) for i, day in enumerate(days)]]
+
+    def save() -> None:  # after every night too: a long run stopped part-way keeps the nights it measured
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(result, indent=2) + "\n")
+
     print(f"{'night':>5} {'day':>10} {'wall_s':>8} {'peak_rss_mb':>11} {'raw_rows':>11}  steps")
     for night, day in plan:
         copied = release_day(work / "company" / "next_days", day, home / "landing") if day else []
         wall, peak, code = run_night(home, env, [], work / f"night-{night}.log")
         if code != 0:
             print(f"night {night} failed (exit {code}); see {work / f'night-{night}.log'}", file=sys.stderr)
+            result["failed"] = {"night": night, "exit": code, "wall_s": round(wall, 1),
+                                "peak_rss_mb": round(peak["tree_kb"] / 1024)}
+            save()
             return 1
         steps, at_peak = step_seconds(home / "dagster", peak["at"])
         entry = {"night": night, "day": day.isoformat() if day else None, "files_added": len(copied),
@@ -229,6 +238,7 @@ def main() -> int:
               f"{entry['raw_rows']:>11,}  {entry['steps']}\n      peak during {at_peak or '(start-up)'}: largest "
               f"process {entry['peak']['largest_process_mb']} MB ({entry['peak']['largest_process'][:80]})",
               flush=True)
+        save()
     if args.full_refresh_check:
         wall, peak, code = run_night(home, env, ["--full-refresh"], work / "full-refresh.log")
         result["full_refresh"] = {"wall_s": round(wall, 1), "peak_rss_mb": round(peak["tree_kb"] / 1024),
@@ -244,9 +254,8 @@ def main() -> int:
         "later_night_per_raw_scan": round(statistics.median(later) / result["raw_scan_s"], 1) if later else None,
     }
     print(f"raw_scan_s {result['raw_scan_s']}  summary {result['summary']}")
+    save()
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
         print(f"wrote {args.json}")
     return 0
 

@@ -9,6 +9,7 @@ library packages take values as arguments.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
 import re
@@ -36,6 +37,9 @@ class Settings:
     # The company's time zone: schedules run in it, and dbt reads local days in it for people whose schedule
     # says none (dbt var default_timezone).
     timezone: str = "Asia/Shanghai"
+    # The day "current" figures describe (status, tenure, open items, the last day of daily facts), YYYY-MM-DD;
+    # None: today (UTC). Set it for a reproducible build or to rebuild as of a past day (dbt var as_of_date).
+    as_of_date: str | None = None
     nightly_cron: str = "0 2 * * *"
     retrain_cron: str = "0 4 * * 0"
     # The landing sensor leaves files modified in the last N seconds for the next tick (they may be copying).
@@ -106,6 +110,11 @@ class Settings:
         return self.published.parent / "published_parquet"
 
     @property
+    def pinned_as_of(self) -> dt.date | None:
+        """The as-of day when TRM_AS_OF_DATE pins it; None: each step uses the data's last day or today."""
+        return dt.date.fromisoformat(self.as_of_date) if self.as_of_date else None
+
+    @property
     def sentiment_models(self) -> Path:
         return self.sentiment_model_dir or self.home / "models" / "sentiment"
 
@@ -123,8 +132,12 @@ class Settings:
 
     def dbt_vars(self) -> dict[str, object]:
         """The settings dbt models read, passed to every dbt invocation as ``--vars``."""
-        return {"min_group_size": self.min_group_size, "min_comment_group_size": self.min_comment_group_size,
-                "default_timezone": self.timezone}
+        values: dict[str, object] = {"min_group_size": self.min_group_size,
+                                     "min_comment_group_size": self.min_comment_group_size,
+                                     "default_timezone": self.timezone}
+        if self.as_of_date:
+            values["as_of_date"] = self.as_of_date
+        return values
 
     def to_json(self) -> str:
         """Every setting but the secrets (SECRETS): the Dagster resource carries this, and Dagster shows and stores
@@ -168,6 +181,7 @@ ENVIRONMENT = {
     "dagster_home": "DAGSTER_HOME",
     "mapping": "TRM_MAPPING",
     "timezone": "TRM_TIMEZONE",
+    "as_of_date": "TRM_AS_OF_DATE",
     "nightly_cron": "TRM_NIGHTLY_CRON",
     "retrain_cron": "TRM_RETRAIN_CRON",
     "sensor_settle_seconds": "TRM_SENSOR_SETTLE_SECONDS",
@@ -213,6 +227,11 @@ def _parse(field_name: str, variable: str, raw: str) -> object:
             raise ValueError(f"{variable}={raw!r}: expected a size such as 4GB, 512MB or 2GiB, or a share of RAM "
                              "such as 50%")
         return raw.replace(" ", "")
+    if field_name == "as_of_date":
+        try:
+            return dt.date.fromisoformat(raw).isoformat()
+        except ValueError:
+            raise ValueError(f"{variable}={raw!r}: expected a date as YYYY-MM-DD, or leave it unset for today") from None
     if field_name in ("publication_group", "restricted_group"):
         import grp
 

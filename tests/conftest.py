@@ -85,10 +85,21 @@ def settings_for(home: Path, **overrides):
     overrides.setdefault("sentiment_model_dir", Path(os.environ["TRM_SENTIMENT_MODEL_DIR"]))
     # Every pipeline run of the suite under a small DuckDB memory limit: the nightly must finish by spilling.
     overrides.setdefault("memory_limit", TEST_MEMORY_LIMIT)
+    overrides.setdefault("as_of_date", os.environ["TRM_AS_OF_DATE"])
     return Settings.for_home(home, **overrides)
 
 
 TEST_MEMORY_LIMIT = "512MB"
+
+
+def pytest_configure(config) -> None:
+    """One as-of day for the whole session (TRM_AS_OF_DATE, inherited by the xdist workers and by every `trm`
+    subprocess): a suite running across midnight UTC would otherwise compare a night built on one day with a
+    night built on the next (CI did, 2026-12-08)."""
+    import datetime as dt
+    import os
+
+    os.environ.setdefault("TRM_AS_OF_DATE", dt.datetime.now(dt.UTC).date().isoformat())
 
 
 @pytest.fixture(scope="session")

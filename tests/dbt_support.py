@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def dbt(args: list[str], tmp: Path):
     common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
               "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")]
     if args and args[0] not in ("deps", "clean", "debug"):
-        args = with_settings_vars(args, Settings.for_home(tmp))
+        # The session's as-of day (conftest pytest_configure), as the nightly under test would pass it.
+        args = with_settings_vars(args, Settings.for_home(tmp, as_of_date=os.environ.get("TRM_AS_OF_DATE")))
     if args and args[0] == "build":
         # Tests build a subset: a test that also reads a model outside it (a reconciliation between two marts)
         # runs only when that model is built too.

@@ -49,7 +49,7 @@ def person_crosswalk(context: AssetExecutionContext, trm: TRMResource) -> Materi
         .eval("person_key == person_key_prev").sum())
     context.log.info(f"{len(crosswalk):,} records → {crosswalk['person_key'].nunique():,} persons")
     # The retention clock is the data's: the last day the marts describe (today before the first build).
-    as_of = as_of_date(settings.warehouse) or dt.date.today()
+    as_of = settings.pinned_as_of or as_of_date(settings.warehouse) or dt.date.today()
     key = settings.pii_key()
     with trm.connect() as con:
         removed = enforce(con, policy, trm.contracts, trm.column_mapping, settings.landing, key, audit_key(key),

@@ -27,7 +27,7 @@ from publication.gate import as_of_date
 def retention_due(context: AssetExecutionContext, trm: TRMResource) -> MaterializeResult:
     settings = trm.settings
     policy = load_policy(settings.retention, trm.contracts)
-    as_of = as_of_date(settings.warehouse) or dt.date.today()
+    as_of = settings.pinned_as_of or as_of_date(settings.warehouse) or dt.date.today()
     with trm.connect() as con:
         due = due_people(con, policy, as_of)
         write_due(con, due, as_of)
