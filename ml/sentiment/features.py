@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from .text import en_tokens, normalise, to_simplified, zh_text
+from .vectorise import tfidf_transform
 
 ZH_LEXICON = Path(__file__).parent / "lexicon" / "zh_polarity.yaml"
 EN_DIRECTION = Path(__file__).parent / "lexicon" / "en_quantity_direction.yaml"
@@ -135,7 +136,7 @@ class EnglishFeatures:
         return self._stack(self.words.fit_transform(texts), texts)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self._stack(self.words.transform(texts), texts)
+        return self._stack(tfidf_transform(self.words, texts), texts)
 
     def has_signal(self, x: sp.csr_matrix) -> np.ndarray:
         """Rows with a known word or a lexicon hit; the others (emoji only, other scripts) score 0."""
@@ -229,7 +230,7 @@ class ChineseFeatures:
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         prepared = [zh_model_text(t) for t in texts]
-        return self._stack(self.chars.transform(prepared), prepared)
+        return self._stack(tfidf_transform(self.chars, prepared), prepared)
 
     def has_signal(self, x: sp.csr_matrix) -> np.ndarray:
         return np.diff(x.tocsr().indptr) > 0

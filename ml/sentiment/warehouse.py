@@ -8,7 +8,7 @@ scoring: once a message is scored and older than the retention policy's IM text 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -17,6 +17,11 @@ import pandas as pd
 from ingestion.warehouse import ML_SCHEMA, fetch_one, opened, table_exists
 
 SCORE_COLUMNS = ["language", "sentiment", "sentiment_score", "topics", "model_version", "scored_at"]
+# Texts scored and committed at a time: memory holds one chunk's texts and scores.
+CHUNK_ROWS = 50_000
+# Below this many texts a night scores in its own process: starting worker processes (each loads the model) costs
+# a few seconds, more than they save on a small night.
+PARALLEL_MIN_TEXTS = 40_000
 
 
 @dataclass(frozen=True)
@@ -73,10 +78,9 @@ def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key
         con.unregister("_scores")
 
 
-def _unscored(con: duckdb.DuckDBPyConnection, query: str, table: str, key: str) -> pd.DataFrame:
-    if table_exists(con, ML_SCHEMA, table):
-        query = f"select * from ({query}) as t where {key} not in (select {key} from {ML_SCHEMA}.{table})"
-    return con.execute(query).df()
+def _unscored_query(source: TextSource) -> str:
+    return (f"select * from ({source.query}) as t "
+            f"where {source.key} not in (select {source.key} from {ML_SCHEMA}.{source.table})")
 
 
 def _ensure_empty_table(con: duckdb.DuckDBPyConnection, table: str, key_columns: dict[str, str]) -> None:
@@ -121,19 +125,58 @@ def sentiment_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in frame["sentiment"].value_counts().items()} if len(frame) else {}
 
 
-def score_new(warehouse: Path, model_path: Path, source: TextSource, log) -> pd.DataFrame:
-    """Score the texts not scored yet and store them; returns what was scored this run.
+def scoring_workers(settings) -> int:
+    """Processes that score texts: one per DuckDB thread (setting ``threads``, TRM_THREADS; default one per core),
+    the same share of the machine the rest of the nightly takes."""
+    return int(settings.duckdb_config()["threads"])
 
-    Each step opens its own connection: the file is not held while the model works, and (DuckDB 2.0) a large
-    insert committed on a connection was seen as empty by later queries on that same connection.
+
+@dataclass
+class ScoringResult:
+    """What one scoring step did: texts scored, and how many per sentiment."""
+
+    scored: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, frame: pd.DataFrame) -> None:
+        self.scored += len(frame)
+        for label, n in sentiment_counts(frame).items():
+            self.counts[label] = self.counts.get(label, 0) + n
+
+
+def score_new(warehouse: Path, model_path: Path, source: TextSource, log, *, workers: int = 1,
+              chunk_rows: int = CHUNK_ROWS) -> ScoringResult:
+    """Score the texts not scored yet and store them, ``chunk_rows`` at a time; returns what this run scored.
+
+    Texts are streamed from the warehouse, so memory holds one chunk whatever the backlog (a first night at a large
+    company has millions of messages), and each chunk is committed on its own: a run stopped part-way keeps what it
+    scored, and the next run scores the rest. With ``workers`` > 1 a chunk is split across that many processes
+    (ml/sentiment/parallel.py). The result is the same whatever ``chunk_rows`` and ``workers`` are (tested).
     """
-    with opened(warehouse, read_only=True) as con:
-        todo = _unscored(con, source.query, source.table, source.key)
-    log.info(f"{len(todo):,} texts to score for {ML_SCHEMA}.{source.table}")
+    from ml.sentiment.parallel import Scorer
+
+    result = ScoringResult()
     with opened(warehouse) as con:
-        if len(todo):
-            scored = score_frame(todo[source.text_column], model_path)
-            _append(con, source.table, pd.concat([todo[source.keep], scored[SCORE_COLUMNS]], axis=1), source.key)
-            return scored
         _ensure_empty_table(con, source.table, source.key_types)
-    return pd.DataFrame(columns=["sentiment"])
+        query = _unscored_query(source)
+        todo = fetch_one(con, f"select count(*) from ({query}) as q")[0]
+        log.info(f"{todo:,} texts to score for {ML_SCHEMA}.{source.table}")
+        if not todo:
+            return result
+        # A cursor of its own streams the texts; chunks are written through another (DuckDB: one snapshot for the
+        # stream, so rows written meanwhile do not come back into it).
+        reader, writer = con.cursor(), con.cursor()
+        try:
+            stream = reader.sql(query).to_arrow_reader(chunk_rows)
+            with Scorer(model_path, workers if todo >= PARALLEL_MIN_TEXTS else 1) as scorer:
+                for batch in stream:
+                    frame = batch.to_pandas()
+                    scored = scorer.score(frame[source.text_column])
+                    _append(writer, source.table, pd.concat([frame[source.keep], scored[SCORE_COLUMNS]], axis=1),
+                            source.key)
+                    result.add(scored)
+                    log.info(f"{ML_SCHEMA}.{source.table}: {result.scored:,} of {todo:,} texts scored")
+        finally:
+            reader.close()
+            writer.close()
+    return result

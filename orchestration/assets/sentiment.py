@@ -15,7 +15,7 @@ from ml.sentiment.warehouse import (
     ML_SCHEMA,
     minimise_im_text,
     score_new,
-    sentiment_counts,
+    scoring_workers,
 )
 from orchestration.assets.ingestion import OWNER, TRANSIENT_RETRY
 from orchestration.resources import TRMResource
@@ -46,7 +46,8 @@ def message_sentiment(context: AssetExecutionContext, config: SentimentConfig,
                       trm: TRMResource) -> MaterializeResult:
     retention = (load_policy(trm.settings.retention, trm.contracts).text_days("im__messages")
                  if config.im_text_retention_days is None else config.im_text_retention_days)
-    scored = score_new(Path(trm.warehouse), trm.settings.sentiment_models, MESSAGES, context.log)
+    scored = score_new(Path(trm.warehouse), trm.settings.sentiment_models, MESSAGES, context.log,
+                       workers=scoring_workers(trm.settings))
     with trm.connect() as con:
         minimised = minimise_im_text(con, retention)
     if minimised:
@@ -55,10 +56,10 @@ def message_sentiment(context: AssetExecutionContext, config: SentimentConfig,
     with trm.connect(read_only=True) as con:
         total = fetch_one(con, f"select count(*) from {ML_SCHEMA}.message_sentiment")[0]
         texts_left = fetch_one(con, "select count(*) from raw.im__messages where text is not null")[0]
-    context.log.info(f"scored {len(scored):,}; raw texts set to null: {minimised:,}; still held: {texts_left:,}")
+    context.log.info(f"scored {scored.scored:,}; raw texts set to null: {minimised:,}; still held: {texts_left:,}")
     return MaterializeResult(metadata={
-        "scored_this_run": len(scored),
-        "sentiment_this_run": MetadataValue.json(sentiment_counts(scored)),
+        "scored_this_run": scored.scored,
+        "sentiment_this_run": MetadataValue.json(scored.counts),
         "raw_texts_minimised": minimised,
         "raw_texts_still_held": int(texts_left),
         "retention_days": retention,
@@ -76,11 +77,12 @@ def message_sentiment(context: AssetExecutionContext, config: SentimentConfig,
     ),
 )
 def comment_sentiment(context: AssetExecutionContext, trm: TRMResource) -> MaterializeResult:
-    scored = score_new(Path(trm.warehouse), trm.settings.sentiment_models, COMMENTS, context.log)
+    scored = score_new(Path(trm.warehouse), trm.settings.sentiment_models, COMMENTS, context.log,
+                       workers=scoring_workers(trm.settings))
     with trm.connect(read_only=True) as con:
         total = fetch_one(con, f"select count(*) from {ML_SCHEMA}.comment_sentiment")[0]
     return MaterializeResult(metadata={
-        "scored_this_run": len(scored),
-        "sentiment_this_run": MetadataValue.json(sentiment_counts(scored)),
+        "scored_this_run": scored.scored,
+        "sentiment_this_run": MetadataValue.json(scored.counts),
         "dagster/row_count": int(total),
     })
