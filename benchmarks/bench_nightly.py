@@ -5,7 +5,7 @@
 
 Generates a company (or reuses the one in --work), holds the last K days of exports back
 (demo_company/daily.py), runs `trm run` (the first night), then for each held day copies that day's exports into
-the landing folder and runs `trm run` again. Per night it prints and writes: wall seconds, peak RSS of the whole
+the landing folder and runs `trm run` again, each night as of the day after its newest export (TRM_AS_OF_DATE). Per night it prints and writes: wall seconds, peak RSS of the whole
 process tree (sampled every 0.5 s from /proc), seconds per step group from Dagster's event log, and rows in raw.
 `raw_scan_s` is a bare DuckDB scan of every raw table (a group-by per table; median of 3) measured in the
 same run after the last night, so a night's cost can be read as a ratio on a noisy machine.
@@ -220,6 +220,11 @@ def main() -> int:
     print(f"{'night':>5} {'day':>10} {'wall_s':>8} {'peak_rss_mb':>11} {'raw_rows':>11}  steps")
     for night, day in plan:
         copied = release_day(work / "company" / "next_days", day, home / "landing") if day else []
+        # The night runs the day after its newest export, as a company's nightly does (TRM_AS_OF_DATE), not on
+        # the machine's date: the generated history ends on a fixed day, and a run weeks later would see no
+        # recent days at all.
+        env["TRM_AS_OF_DATE"] = ((day or days[0] - dt.timedelta(days=1)) + dt.timedelta(days=1)).isoformat() \
+            if days else env.get("TRM_AS_OF_DATE", "")
         wall, peak, code = run_night(home, env, [], work / f"night-{night}.log")
         if code != 0:
             print(f"night {night} failed (exit {code}); see {work / f'night-{night}.log'}", file=sys.stderr)
@@ -228,7 +233,8 @@ def main() -> int:
             save()
             return 1
         steps, at_peak = step_seconds(home / "dagster", peak["at"])
-        entry = {"night": night, "day": day.isoformat() if day else None, "files_added": len(copied),
+        entry = {"night": night, "day": day.isoformat() if day else None, "as_of_date": env["TRM_AS_OF_DATE"],
+                 "files_added": len(copied),
                  "wall_s": round(wall, 1), "peak_rss_mb": round(peak["tree_kb"] / 1024), "steps": steps,
                  "peak": {"steps_running": at_peak, "largest_process_mb": round(peak["largest_kb"] / 1024),
                           "largest_process": peak["largest_command"]},

@@ -2,7 +2,8 @@
 
 The generator's last three days are held back (demo_company/daily.py) and arrive one per night, with two
 awkward deliveries on the way: a corrected re-export of an earlier day's punches (same punch ids, one time moved),
-a back-dated job change in the HRIS snapshot, and a steward decision that merges two people who were both in
+a back-dated job change in the HRIS snapshot, a clock-in corrected weeks late (before the lookback), and a steward
+decision that merges two people who were both in
 talent pools long before the incremental models' lookback (the retired key must leave every past day). Each night loads the landing folder, resolves identities and
 runs the incremental models with what they read (they add what is new); after the last night every model is
 built, then a copy of the warehouse is rebuilt with --full-refresh and every table dbt built is compared, both
@@ -80,6 +81,21 @@ def _correct_punches(root: Path, day: dt.date) -> str:
     with corrected.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows([header, *body])
     return body[first_in][header.index("punch_id")]
+
+
+def _correct_old_punch(root: Path, day: dt.date) -> str:
+    """A late correction of one clock-in of ``day`` (weeks ago, before the incremental lookback): re-exported alone
+    in a file of its own, 30 minutes later than the monthly export said."""
+    original = root / "landing" / "attendance" / f"punches_{day:%Y-%m}.csv"
+    rows = list(csv.reader(original.open(encoding="utf-8", newline="")))
+    header, body = rows[0], rows[1:]
+    at, kind = header.index("punched_at"), header.index("punch_type")
+    row = next(list(r) for r in body if len(r) == len(header) and r[kind] == "in" and r[at][:10] == day.isoformat())
+    row[at] = (dt.datetime.fromisoformat(row[at]) + dt.timedelta(minutes=30)).isoformat()
+    late = original.with_name(f"punches_{day.isoformat()}_late.csv")
+    with late.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([header, row])
+    return row[header.index("punch_id")]
 
 
 def _back_date_transfer(root: Path, effective: dt.date) -> str:
@@ -184,6 +200,7 @@ def nights(tmp_path_factory):
             events.update(_merge_two_pool_members(root))
         if number == 3:
             events["transferred"] = _back_date_transfer(root, day - dt.timedelta(days=20))
+            events["late_punch"] = _correct_old_punch(root, AS_OF - dt.timedelta(days=40))
         _night(root, day, f"night-{number}")
     as_of = {"as_of_date": (days[-1] + dt.timedelta(days=1)).isoformat()}
     _dbt(["run", "--exclude", "path:models/staging", "--vars", json.dumps(as_of)], root)
@@ -222,6 +239,14 @@ def test_incremental_models_saw_the_corrections(nights):
                join main.int_employments_derived e on e.person_key = f.person_key and e.employee_id = ?
                where f.is_transfer and f.date_day = ?""",
             [nights["transferred"], nights["days"][-1] - dt.timedelta(days=20)]).fetchone()[0]
+        # The clock-in corrected weeks late (before the lookback) reached its person's day in the attendance fact.
+        late = con.execute(
+            """select p.work_date, f.first_in_at_local = p.punched_at_local
+               from main.int_punches_localised p
+               join main.fct_attendance_daily f on f.person_key = p.person_key and f.work_date = p.work_date
+               where p.punch_id = ?""", [nights["late_punch"]]).fetchone()
+        late_versions = con.execute("select count(*) from raw.attendance__punches where punch_id = ?",
+                                    [nights["late_punch"]]).fetchone()[0]
         # The steward merge retired one of the two keys: none of its days is left, the survivor holds them all.
         merged = con.execute(
             """select person_key, count(*), min(date_day) from main.int_talent_pool_member_days_expanded
@@ -233,6 +258,7 @@ def test_incremental_models_saw_the_corrections(nights):
     assert crosswalk == 1 and len(merged) == 1, merged
     assert versions == 2 and staged == (1, True)
     assert moved == 1 and transfer_days == 1
+    assert late_versions == 2 and late[1] and late[0] < AS_OF - dt.timedelta(days=35), late
     assert kinds["fct_employment_daily"] == "BASE TABLE"
 
 

@@ -19,7 +19,10 @@
     (person_key) and `resume` (resume_after: the last day kept for everyone else); rows of rebuilt people are
     computed in full, the others from resume_after (for lag/lead) and kept after it. A model whose late exports
     may still change recent days gives person_day_prepare `lookback_days`: everyone's last lookback_days days
-    before the last build's as-of date are recomputed too. person_day_rebuild_plan gives the same answer as
+    before the last build's as-of date are recomputed too. A model whose events can arrive even later gives
+    `late_people_sql`: the person_keys with new events dated at or before `__resume_after__` (replaced by the day
+    after which everyone is recomputed); they are rebuilt in full, like a changed fingerprint.
+    person_day_rebuild_plan gives the same answer as
     literals read at compile time, for models that filter a view with them (a literal reaches the view's sources;
     a subquery does not).
 -#}
@@ -39,7 +42,7 @@
 {#- First pre-hook (and the compile-time plan): this build's fingerprints, who is rebuilt and from which day.
     Computed once per dbt invocation: the plan of a model that needs literals runs it when the model compiles, just
     before the hooks, and the hook then finds it done. -#}
-{% macro person_day_prepare(inputs_sql, lookback_days=0) -%}
+{% macro person_day_prepare(inputs_sql, lookback_days=0, late_people_sql=none) -%}
     {%- set rel = trm.person_day_relations() -%}
     {%- set state = trm.person_day_state() -%}
     {%- if execute and adapter.get_relation(rel.resume.database, rel.resume.schema, rel.resume.identifier) is not none
@@ -50,6 +53,9 @@
     {%- else -%}
         create or replace table {{ rel.current_inputs }} as {{ inputs_sql }};
         {%- if is_incremental() and state is not none %}
+        create or replace table {{ rel.resume }} as
+        select r.resume_after, {{ trm.sql_literal(invocation_id) }} as invocation_id
+        from ({{ trm.resume_after_sql(state, lookback_days) }}) as r;
         create or replace table {{ rel.rebuild }} as
         select c.person_key
         from {{ rel.current_inputs }} as c
@@ -61,10 +67,11 @@
         from {{ state }} as s
         left join {{ rel.current_inputs }} as c
             on c.person_key = s.person_key
-        where c.person_key is null;
-        create or replace table {{ rel.resume }} as
-        select r.resume_after, {{ trm.sql_literal(invocation_id) }} as invocation_id
-        from ({{ trm.resume_after_sql(state, lookback_days) }}) as r;
+        where c.person_key is null
+        {%- if late_people_sql %}
+        union
+        {{ late_people_sql | replace('__resume_after__', '(select resume_after from ' ~ rel.resume ~ ')') }}
+        {%- endif %};
         {%- else %}
         {#- first build, full refresh or no record of the last build: every row is rebuilt #}
         create or replace table {{ rel.rebuild }} as

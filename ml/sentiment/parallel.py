@@ -16,6 +16,8 @@ from types import TracebackType
 import numpy as np
 import pandas as pd
 
+from ml.sentiment.scoring import score_frame
+
 _MODEL_DIR: Path | None = None
 
 
@@ -29,8 +31,6 @@ def _load(model_dir: Path) -> None:
 
 
 def _score_part(texts: pd.Series) -> pd.DataFrame:
-    from ml.sentiment.warehouse import score_frame
-
     assert _MODEL_DIR is not None, "worker started without its initialiser"
     return score_frame(texts, _MODEL_DIR)
 
@@ -56,8 +56,6 @@ class Scorer:
             self._pool = None
 
     def score(self, texts: pd.Series) -> pd.DataFrame:
-        from ml.sentiment.warehouse import score_frame
-
         if self._pool is None or len(texts) < 2 * self.workers:
             return score_frame(texts, self.model_dir)
         parts = [texts.iloc[i] for i in np.array_split(np.arange(len(texts)), self.workers)]

@@ -47,19 +47,6 @@ COMMENTS = TextSource(
     "comment", ["response_id"], {"response_id": "varchar"})
 
 
-def score_frame(texts: pd.Series, model_path: Path) -> pd.DataFrame:
-    """Sentiment, score, language and ';'-joined topics for each text (index kept)."""
-    from ml.sentiment.model import get_model
-    from ml.sentiment.topics import tag_topics
-
-    model = get_model(model_path)
-    scored = model.score(list(texts)).set_index(texts.index)
-    scored["topics"] = [";".join(t) for t in tag_topics(list(texts))]
-    scored["model_version"] = str(model.meta.get("model_version", ""))
-    scored["scored_at"] = pd.Timestamp.now(tz="UTC")
-    return scored
-
-
 def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, key: str) -> None:
     """Insert new scores (creating the table on first use) in one transaction; rows of known keys are replaced."""
     con.execute(f"create schema if not exists {ML_SCHEMA}")

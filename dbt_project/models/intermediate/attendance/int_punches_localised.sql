@@ -8,12 +8,28 @@
     shift_start, e.g. 20:00-05:00). A clock-out on the next day before the middle of the following off-shift
     gap (20:00-05:00: before 12:30; 10:00-19:00 with late overtime: before 02:30) belongs to the shift that
     started the previous day.
+
+    Incremental (macros/employee_row_increments.sql): a night adds the punches loaded since the last build (new
+    ones and corrected versions of known punch ids) and recomputes every punch of an employee whose person_key or
+    shift schedules changed; staging that lost a rejected batch restarts it. A full build gives the same rows. A
+    change of var('default_timezone') needs a full refresh (the weekly one, or `trm run --full-refresh`).
 -#}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='punch_id',
+          on_schema_change='append_new_columns',
+          pre_hook=["{{ trm.restart_if_batches_vanished(ref('stg_attendance__punches')) }}",
+                    "{{ trm.employee_rows_prepare(trm.punch_employee_inputs()) }}",
+                    "{{ trm.forget_employee_rows() }}"],
+          post_hook="{{ trm.record_employee_inputs() }}") }}
 with
 
 punches as (
 
     select * from {{ ref('stg_attendance__punches') }}
+    {%- if is_incremental() %}
+    where _loaded_at > (select coalesce(max(_loaded_at), {{ dbt.cast("'1900-01-01'", dbt.type_timestamp()) }})
+                        from {{ this }})
+        or employee_id in (select employee_id from {{ trm.employee_rows_relations().rebuild }})
+    {%- endif %}
 
 ),
 
@@ -42,7 +58,9 @@ localized as (
             'p.punched_at_utc', "coalesce(p.timezone, '" ~ var('default_timezone') ~ "')"
         ) }} as punched_at_local,
         p.device_id,
-        p.site
+        p.site,
+        p._batch_id,
+        p._loaded_at
     from punches as p
     left join crosswalk as c
         on c.source_record_id = p.employee_id
@@ -99,5 +117,7 @@ select
     is_previous_day_shift,
     case when is_previous_day_shift then previous_local_date else local_date end as work_date,
     device_id,
-    site
+    site,
+    _batch_id,
+    _loaded_at
 from attributed

@@ -17,159 +17,53 @@
     - is_absent: scheduled workday without any punch and without approved leave.
     - leave_hours: approved leave hours allotted to the day (int_leave_days_expanded).
     Records of employee ids not linked to a person (HRIS record in quarantine) are left out.
+
+    Built from int_attendance_days_measured (incremental per person, equal to a full build): this model adds what
+    needs every person's day at once, the attendance window and the inferred holidays, in one pass.
 -#}
 {%- set grace_minutes = var('late_grace_minutes', 5) | int -%}
 {%- set holiday_min_scheduled = var('holiday_min_scheduled', 5) | int -%}
 {%- set holiday_no_show_share = var('holiday_no_show_share', 0.8) | float -%}
 with
 
-punches as (
+days as (
 
-    {{ known_person_rows(ref('int_punches_localised')) }}
-
-),
-
-shift_spans as (
-
-    {{ known_person_rows(ref('int_shift_spans_derived')) }}
-
-),
-
-leave_days as (
-
-    {{ known_person_rows(ref('int_leave_days_expanded'), 'is_approved and leave_hours > 0') }}
-
-),
-
-employments as (
-
-    {{ known_person_rows(ref('int_employments_derived')) }}
-
-),
-
-calendar as (
-
-    select date_day, is_weekend from {{ ref('int_calendar_dates_generated') }}
+    select * from {{ ref('int_attendance_days_measured') }}
 
 ),
 
 attendance_window as (
 
     select
-        (select min(valid_from) from shift_spans) as window_start,
+        (select min(valid_from) from {{ ref('int_shift_spans_derived') }}
+         where person_key <> {{ unknown_person_key() }}) as window_start,
         case
-            when (select max(work_date) from punches) > {{ as_of_date() }} then {{ as_of_date() }}
-            else (select max(work_date) from punches)
+            when (select max(date_day) from days where punch_count > 0) > {{ as_of_date() }} then {{ as_of_date() }}
+            else (select max(date_day) from days where punch_count > 0)
         end as window_end
 
 ),
 
-{#- the schedule in force for a person on a day, within the employment the schedule belongs to -#}
-schedule_days as (
-
-    select *
-    from (
-        select
-            s.person_key,
-            c.date_day as work_date,
-            c.is_weekend,
-            s.employee_id,
-            s.shift_code,
-            s.timezone,
-            s.shift_start_minute,
-            s.scheduled_minutes,
-            row_number() over (
-                partition by s.person_key, c.date_day order by s.valid_from desc, s.employee_id desc
-            ) as schedule_rank
-        from shift_spans as s
-        inner join attendance_window as w
-            on 1 = 1
-        inner join calendar as c
-            on {{ in_force_on('c.date_day', 's') }}
-            and c.date_day between w.window_start and w.window_end
-        inner join employments as e
-            on e.employee_id = s.employee_id
-            and e.hire_date <= c.date_day
-            and (e.termination_date is null or e.termination_date >= c.date_day)
-    ) as ranked
-    where schedule_rank = 1
-
-),
-
-punch_days as (
-
-    select
-        person_key,
-        work_date,
-        max(employee_id) as employee_id,
-        max(timezone) as timezone,
-        count(*) as punch_count,
-        min(case when punch_type = 'in' then punched_at_local end) as first_in_at_local,
-        max(case when punch_type = 'out' then punched_at_local end) as last_out_at_local
-    from punches
-    group by person_key, work_date
-
-),
-
-leave_by_day as (
-
-    select
-        person_key,
-        leave_date as work_date,
-        max(employee_id) as employee_id,
-        sum(leave_hours) as leave_hours
-    from leave_days
-    group by person_key, leave_date
-
-),
-
-person_days as (
-
-    select person_key, work_date from punch_days
-    union all
-    select person_key, work_date from schedule_days where not is_weekend
-    union all
-    select l.person_key, l.work_date
-    from leave_by_day as l
-    inner join attendance_window as w
-        on l.work_date between w.window_start and w.window_end
-
-),
-
-grid as (
-
-    select distinct person_key, work_date from person_days
-
-),
-
+{#- punch days whatever their date; days only scheduled or on leave within the window -#}
 joined as (
 
     select
-        g.person_key,
-        g.work_date,
-        coalesce(p.employee_id, s.employee_id, l.employee_id) as employee_id,
-        coalesce(p.timezone, s.timezone) as timezone,
-        s.shift_code,
-        c.is_weekend,
-        s.person_key is not null and not c.is_weekend as is_scheduled_weekday,
-        s.scheduled_minutes,
-        case
-            when s.shift_start_minute is not null
-                then {{ dbt.dateadd('minute', 's.shift_start_minute', dbt.cast('g.work_date', dbt.type_timestamp())) }}
-        end as shift_start_at_local,
-        coalesce(p.punch_count, 0) as punch_count,
-        p.first_in_at_local,
-        p.last_out_at_local,
-        coalesce(l.leave_hours, 0) as leave_hours
-    from grid as g
-    inner join calendar as c
-        on c.date_day = g.work_date
-    left join punch_days as p
-        on p.person_key = g.person_key and p.work_date = g.work_date
-    left join schedule_days as s
-        on s.person_key = g.person_key and s.work_date = g.work_date
-    left join leave_by_day as l
-        on l.person_key = g.person_key and l.work_date = g.work_date
+        d.person_key,
+        d.date_day as work_date,
+        d.employee_id,
+        d.timezone,
+        d.shift_code,
+        d.is_weekend,
+        d.is_scheduled_weekday,
+        d.scheduled_minutes,
+        d.shift_start_at_local,
+        d.punch_count,
+        d.first_in_at_local,
+        d.last_out_at_local,
+        d.leave_hours
+    from days as d
+    cross join attendance_window as w
+    where d.punch_count > 0 or d.date_day between w.window_start and w.window_end
 
 ),
 
