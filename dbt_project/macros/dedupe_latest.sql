@@ -49,3 +49,23 @@
     ) as ranked
     where {{ rank_column }} = 1
 {%- endmacro %}
+
+{#-
+    Aggregate: the first non-null `value` of a group in the order of `order_by` (unique within the group), in one
+    pass (no window and self-join per value). DuckDB arg_min, Spark/Snowflake min_by, Postgres array_agg.
+-#}
+{% macro first_non_null_by(value, order_by) -%}
+    {{ return(adapter.dispatch('first_non_null_by', 'trm')(value, order_by)) }}
+{%- endmacro %}
+
+{% macro default__first_non_null_by(value, order_by) -%}
+    min_by({{ value }}, {{ order_by }}) filter (where {{ value }} is not null)
+{%- endmacro %}
+
+{% macro duckdb__first_non_null_by(value, order_by) -%}
+    arg_min({{ value }}, {{ order_by }}) filter (where {{ value }} is not null)
+{%- endmacro %}
+
+{% macro postgres__first_non_null_by(value, order_by) -%}
+    (array_agg({{ value }} order by {{ order_by }}) filter (where {{ value }} is not null))[1]
+{%- endmacro %}

@@ -89,26 +89,22 @@ ranked as (
 
 ),
 
-{#- first non-null value of each identifier in the ranking above -#}
-{%- set preferred = {
-    'full_name': 'full_name', 'work_email': 'work_email', 'email': 'other_email', 'phone': 'phone',
-    'national_id_hash': 'national_id_hash', 'birth_date': 'birth_date'} %}
-{% for output, column in preferred.items() %}
-preferred_{{ output }} as (
+{#- the first non-null value of each identifier in the ranking above, all in one pass -#}
+preferred as (
 
-    select person_key, {{ column }} as {{ output }}
-    from (
-        select
-            person_key,
-            {{ column }},
-            row_number() over (partition by person_key order by record_rank) as value_rank
-        from ranked
-        where {{ column }} is not null
-    ) as values_ranked
-    where value_rank = 1
+    select
+        person_key,
+        {{ trm.first_non_null_by('full_name', 'record_rank') }} as full_name,
+        {{ trm.first_non_null_by('work_email', 'record_rank') }} as work_email,
+        {{ trm.first_non_null_by('other_email', 'record_rank') }} as email,
+        {{ trm.first_non_null_by('phone', 'record_rank') }} as phone,
+        {{ trm.first_non_null_by('national_id_hash', 'record_rank') }} as national_id_hash,
+        {{ trm.first_non_null_by('birth_date', 'record_rank') }} as birth_date,
+        count(*) as record_count
+    from ranked
+    group by person_key
 
 ),
-{% endfor %}
 
 all_names as (
 
@@ -139,35 +135,21 @@ all_phones as (
     from (select distinct person_key, phone from ranked where phone is not null) as phones
     group by person_key
 
-),
-
-persons as (
-
-    select person_key, count(*) as record_count
-    from ranked
-    group by person_key
-
 )
 
 select
     p.person_key,
-    pn.full_name,
+    p.full_name,
     an.all_names,
-    pw.work_email,
-    pe.email,
+    p.work_email,
+    p.email,
     ae.all_emails,
-    pp.phone,
+    p.phone,
     ap.all_phones,
-    pi.national_id_hash,
-    pb.birth_date,
+    p.national_id_hash,
+    p.birth_date,
     p.record_count
-from persons as p
-left join preferred_full_name as pn on pn.person_key = p.person_key
-left join preferred_work_email as pw on pw.person_key = p.person_key
-left join preferred_email as pe on pe.person_key = p.person_key
-left join preferred_phone as pp on pp.person_key = p.person_key
-left join preferred_national_id_hash as pi on pi.person_key = p.person_key
-left join preferred_birth_date as pb on pb.person_key = p.person_key
+from preferred as p
 left join all_names as an on an.person_key = p.person_key
 left join all_emails as ae on ae.person_key = p.person_key
 left join all_phones as ap on ap.person_key = p.person_key
