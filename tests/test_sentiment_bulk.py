@@ -52,6 +52,17 @@ def test_the_bulk_tfidf_transform_equals_scikit_learns(model, texts):
     _same_matrix(model.zh.features.chars.transform(prepared), tfidf_transform(model.zh.features.chars, prepared))
 
 
+def test_the_faster_vader_scores_exactly_like_the_library(texts):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from ml.sentiment.features import _Vader
+
+    sample = texts["en"] + texts["zh"][:500] + ["never so good", "never this bad", "without doubt great", "not bad",
+                                                "I can't say it was good", "NOT GOOD at all", "no no good", "kinda ok"]
+    stock, faster = SentimentIntensityAnalyzer(), _Vader()
+    assert [faster.polarity_scores(t) for t in sample] == [stock.polarity_scores(t) for t in sample]
+
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
