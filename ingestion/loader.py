@@ -37,7 +37,7 @@ from ingestion.readers import format_for, open_file
 from ingestion.row_guards import quarantine_unreadable_values
 from ingestion.snapshots import SnapshotParts, close_absent_keys
 from ingestion.suppression import Suppressions, referred_entities
-from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, validate_rows
+from ingestion.validate import SOURCE_FILE, MissingColumnError, check_header, resolve_columns, validate_rows
 from ingestion.warehouse import RAW_SCHEMA, ensure_entity_table, ensure_raw_schema, fetch_one
 
 
@@ -277,7 +277,11 @@ class EntityLoader:
                 try:
                     for piece in opened.pieces:
                         item.rows_read += piece.rows_read
-                        quarantine_unreadable_values(piece, self.max_field_chars)
+                        # Only the fields this entity loads: a field the mapping does not use (a WeCom group's
+                        # member list, loaded as channel members) never reaches raw, however long it is.
+                        loaded = resolve_columns(spec, self.contract, list(piece.frame.columns))
+                        quarantine_unreadable_values(piece, self.max_field_chars,
+                                                     {c for names in loaded.values() for c in names})
                         piece.frame[SOURCE_FILE] = item.relative
                         for reject in piece.rejects:
                             reject.source_file = item.relative

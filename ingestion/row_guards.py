@@ -53,11 +53,12 @@ def _may_hold_unreadable(values: pd.Series, max_chars: int) -> bool:
     return longest > max_chars or bool(pc.any(pc.match_substring_regex(array, _CONTROL)).as_py())
 
 
-def quarantine_unreadable_values(read: ReadResult, max_chars: int) -> None:
+def quarantine_unreadable_values(read: ReadResult, max_chars: int, only: set[str] | None = None) -> None:
     """Move rows holding a value longer than ``max_chars``, or control characters (binary bytes), from the frame to
-    the rejects, each with the column(s) that caused it; the rest of the file loads."""
+    the rejects, each with the column(s) that caused it; the rest of the file loads. ``only``: the columns to check
+    (the ones the entity loads; default all)."""
     frame = read.frame
-    columns = [c for c in frame.columns if c != ROW_NUMBER and frame[c].dtype == object]
+    columns = [c for c in frame.columns if c != ROW_NUMBER and frame[c].dtype == object and (only is None or c in only)]
     if frame.empty or not columns:
         return
     problems: dict[int, list[str]] = {}

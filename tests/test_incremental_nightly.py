@@ -92,10 +92,19 @@ def _correct_old_punch(root: Path, day: dt.date) -> str:
     at, kind = header.index("punched_at"), header.index("punch_type")
     row = next(list(r) for r in body if len(r) == len(header) and r[kind] == "in" and r[at][:10] == day.isoformat())
     row[at] = (dt.datetime.fromisoformat(row[at]) + dt.timedelta(minutes=30)).isoformat()
+    # And a clock-in the export had missed, on a day that employee has no punch at all: a new activity day weeks
+    # back, which the talent-pool days must see (their days since the last touch change).
+    employee, ident = header.index("employee_id"), header.index("punch_id")
+    punched = {r[at][:10] for r in body if len(r) == len(header) and r[employee] == row[employee]}
+    missed_day = next(d for d in (day - dt.timedelta(days=n) for n in range(1, 30)) if d.isoformat() not in punched)
+    missed = list(row)
+    missed[ident] = f"{row[ident]}-missed"
+    missed[at] = dt.datetime.fromisoformat(row[at]).replace(
+        year=missed_day.year, month=missed_day.month, day=missed_day.day).isoformat()
     late = original.with_name(f"punches_{day.isoformat()}_late.csv")
     with late.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows([header, row])
-    return row[header.index("punch_id")]
+        csv.writer(fh, lineterminator="\n").writerows([header, row, missed])
+    return row[ident]
 
 
 def _back_date_transfer(root: Path, effective: dt.date) -> str:

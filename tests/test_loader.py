@@ -159,6 +159,30 @@ def test_the_field_size_limit_is_a_setting(con, contracts, mapping, landing):
     assert (report.files[0].rows_loaded, report.files[0].rows_quarantined) == (10, 1)
 
 
+def test_a_long_field_the_entity_does_not_load_does_not_quarantine_its_row(con, contracts, mapping, tmp_path):
+    """A WeCom group of 30,000 members carries its member list in one field of the group record: the list is loaded
+    as channel members (one row each), not as a column of the channel, so its length must not set the channel
+    aside while its members load (at 100k employees the nightly failed on exactly that split record)."""
+    import json
+
+    members = [{"memberid": f"user{i:05d}", "jointime": 1648371600} for i in range(30_000)]
+    groups = [{"roomid": "wr-big", "roomname": "Whole plant", "creator": "user00000",
+               "room_create_time": "1648425600000", "members": members},
+              {"roomid": "wr-small", "roomname": "x" * 300_000, "creator": "user00001",
+               "room_create_time": "1648425600000", "members": members[:2]}]
+    landing = tmp_path / "groups_only"
+    (landing / "im" / "wecom").mkdir(parents=True)
+    (landing / "im" / "wecom" / "groups.jsonl").write_text("\n".join(json.dumps(g) for g in groups) + "\n")
+    channels = load_entity(con, contracts["im__channels"], mapping, landing, KEY, "r1").files[0]
+    load_entity(con, contracts["im__channel_members"], mapping, landing, KEY, "r1")
+    assert (channels.rows_loaded, channels.rows_quarantined) == (1, 1)  # the over-long *name* is still refused
+    assert con.execute("select channel_id from raw.im__channels").fetchall() == [("wr-big",)]
+    reason = con.execute("select reason from raw.quarantine where entity = 'im__channels'").fetchone()[0]
+    assert reason.startswith("channel_name: value too long") or "roomname: value too long" in reason
+    assert con.execute("select count(*) from raw.im__channel_members where channel_id = 'wr-big'").fetchone()[0] \
+        == 30_000
+
+
 @pytest.mark.parametrize("damage", [
     '"an opened quote that never closes',  # swallows every following line unless parsing resumes
     'bad "quote" in the middle',           # literal quotes inside a field are data

@@ -137,12 +137,12 @@
     or none (no record of the last build: rebuild everything), 'people': the person_keys to recompute in full
     (a list, possibly empty), or none when they are more than `max_people` (then everyone is). Prepares the
     build (person_day_prepare) on the way. -#}
-{% macro person_day_rebuild_plan(inputs_sql, lookback_days=0, max_people=50000) -%}
+{% macro person_day_rebuild_plan(inputs_sql, lookback_days=0, max_people=50000, late_people_sql=none) -%}
     {%- set state = trm.person_day_state() -%}
     {%- if not execute or state is none -%}
         {{ return({'resume_after': none, 'people': none}) }}
     {%- endif -%}
-    {%- do run_query(trm.person_day_prepare(inputs_sql, lookback_days)) -%}
+    {%- do run_query(trm.person_day_prepare(inputs_sql, lookback_days, late_people_sql)) -%}
     {%- set rel = trm.person_day_relations() -%}
     {%- set resume_after = run_query('select resume_after from ' ~ rel.resume).columns[0].values()[0] -%}
     {%- set changed = run_query('select person_key from ' ~ rel.rebuild ~ ' order by person_key limit '

@@ -8,8 +8,9 @@
     re-evaluates every person's window on the next build, no --full-refresh needed.
 
     Left out on purpose: activity days (days_since_last_touch). Every active person has new ones each day, so
-    fingerprinting them would rebuild everyone every night; activity dated more than the lookback before the last
-    build is picked up by the weekly full refresh, as is a change of dim_job's title -> family map. -#}
+    fingerprinting them would rebuild everyone every night; talent_pool_late_people finds the people whose activity
+    up to the last build's as-of date changed instead. A change of dim_job's title -> family map waits for the
+    weekly full refresh. -#}
 {% macro talent_pool_day_inputs() -%}
     {%- set rules = local_md5(tojson(trm.talent_rule_definitions('dim_talent_pool', 'talent_pools'))) -%}
     {%- set rows_sql -%}
@@ -52,4 +53,36 @@
         from {{ ref('int_talent_pool_members_linked') }}
     {%- endset -%}
     {{ trm.fingerprint_per_person(rows_sql) }}
+{%- endmacro %}
+
+
+{#- People whose activity days up to `__resume_after__` (the last build's as-of date) differ from the ones that build
+    saw (`<model>__activity_seen`): a late or corrected export of any past day, a touch deleted or moved. They are
+    rebuilt in full (person_day_prepare's late_people_sql); without a record of what was seen, everyone is. -#}
+{% macro talent_pool_late_people() -%}
+    {%- set seen = adapter.get_relation(this.database, this.schema, this.identifier ~ '__activity_seen')
+                   if execute else none -%}
+    {%- if seen is none -%}
+    select person_key from {{ trm.person_day_relations().current_inputs }}
+    {%- else -%}
+    select coalesce(c.person_key, s.person_key) as person_key
+    from (
+        select distinct person_key, activity_date
+        from {{ ref('int_person_activity_days_unioned') }}
+        where activity_date <= __resume_after__
+    ) as c
+    full outer join (
+        select person_key, activity_date from {{ seen }} where activity_date <= __resume_after__
+    ) as s
+        on s.person_key = c.person_key and s.activity_date = c.activity_date
+    where c.person_key is null or s.person_key is null
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Last post-hook: the activity days this build saw (what talent_pool_late_people compares against). Written after
+    the build's record of inputs: a stop in between leaves the older days, so the next build rebuilds more people
+    than needed, never fewer. -#}
+{% macro record_talent_pool_activity_seen() -%}
+    create or replace table {{ this.schema }}.{{ this.identifier }}__activity_seen as
+    select distinct person_key, activity_date from {{ ref('int_person_activity_days_unioned') }}
 {%- endmacro %}

@@ -18,7 +18,7 @@
           pre_hook=["{{ trm.person_day_prepare(trm.attendance_day_inputs(), var('incremental_lookback_days'),
                                                trm.attendance_late_people()) }}",
                     "{{ trm.forget_person_days() }}"],
-          post_hook=["{{ trm.record_attendance_punches_seen() }}", "{{ trm.record_person_day_inputs() }}"]) }}
+          post_hook=["{{ trm.record_person_day_inputs() }}", "{{ trm.record_attendance_punches_seen() }}"]) }}
 with
 {% if is_incremental() %}
 {{ trm.person_day_rebuild_ctes() }}

@@ -5,21 +5,23 @@
 
     Incremental per person, equal to a full build (macros/person_day_increments.sql): the first build (or
     --full-refresh, e.g. after editing a rule) evaluates the talent_pool_history_days days up to the as-of date.
-    Later builds re-evaluate everyone's days from var('incremental_lookback_days') before the last build's as-of
-    date (late and corrected exports of those days are seen again), and every day of the window for the people
-    whose inputs changed (talent_pool_day_inputs: an identity merge or split, a back-dated job change, a new
-    profile or application); a key retired by a merge loses its rows. Days that left the window are dropped.
-    Activity dated further back than the lookback waits for the weekly full refresh (the nightly schedule's run on
-    the retraining day) or `trm run --full-refresh`. -#}
-{%- set lookback_days = var('incremental_lookback_days') | int -%}
+    Later builds evaluate everyone's days after the last build's as-of date, and every day of the window for the
+    people whose inputs changed (talent_pool_day_inputs: an identity merge or split, a back-dated job change, a new
+    profile or application) or whose activity on a day up to that as-of date changed (talent_pool_late_people: a
+    late or corrected export of any past day); a key retired by a merge loses its rows. Days that left the window
+    are dropped. A change of dim_job's title -> family map waits for the weekly full refresh (the nightly
+    schedule's run on the retraining day) or `trm run --full-refresh`. (Until 2026-12-08 everyone's last
+    var('incremental_lookback_days') days were re-evaluated every night instead of finding who had late activity.) -#}
+{%- set lookback_days = 0 -%}
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
-          pre_hook=["{{ trm.person_day_prepare(trm.talent_pool_day_inputs(), var('incremental_lookback_days')) }}",
+          pre_hook=["{{ trm.person_day_prepare(trm.talent_pool_day_inputs(), 0, trm.talent_pool_late_people()) }}",
                     "{{ trm.forget_person_days() }}"],
-          post_hook=["{{ trm.record_person_day_inputs() }}",
+          post_hook=["{{ trm.record_person_day_inputs() }}", "{{ trm.record_talent_pool_activity_seen() }}",
                      "delete from {{ this }} where date_day < "
                      ~ "{{ dbt.dateadd('day', 1 - (var('talent_pool_history_days') | int), trm.as_of_date()) }}"]) }}
 {%- set pools = talent_rule_definitions('dim_talent_pool', 'talent_pools') -%}
-{%- set plan = trm.person_day_rebuild_plan(trm.talent_pool_day_inputs(), lookback_days) if is_incremental()
+{%- set plan = trm.person_day_rebuild_plan(trm.talent_pool_day_inputs(), lookback_days,
+                                           late_people_sql=trm.talent_pool_late_people()) if is_incremental()
                else {'resume_after': none, 'people': none} -%}
 {#- Literal bounds (read when the model compiles), so the filters reach the view's day spine and sources. #}
 with
