@@ -107,7 +107,8 @@ def _build_check(suite: Suite, key: AssetKey) -> AssetChecksDefinition:
     )
     def _check(context: AssetCheckExecutionContext, trm: TRMResource) -> AssetCheckResult:
         with trm.connect() as con:  # writable: metric_change keeps its history in audit.quality_metrics
-            result = run_suite(con, suite, context.run.run_id)
+            # Freshness is judged against the day the build describes (TRM_AS_OF_DATE when pinned, else today).
+            result = run_suite(con, suite, context.run.run_id, trm.settings.pinned_as_of)
             failing = {} if result.skipped else remember_blocked_batches(con, suite, result, context.run.run_id)
             hint = _batch_hint(suite.table_name, failing)
         for outcome in result.blocking_failures:
