@@ -26,17 +26,7 @@
     create or replace table {{ rel.current_inputs }} as {{ inputs_sql }};
     {%- if is_incremental() and state is not none %}
     create or replace table {{ rel.rebuild }} as
-    select c.employee_id
-    from {{ rel.current_inputs }} as c
-    left join {{ state }} as s
-        on s.employee_id = c.employee_id
-    where s.employee_id is null or s.inputs_fingerprint <> c.inputs_fingerprint
-    union
-    select s.employee_id
-    from {{ state }} as s
-    left join {{ rel.current_inputs }} as c
-        on c.employee_id = s.employee_id
-    where c.employee_id is null;
+    {{ trm.changed_keys(rel.current_inputs, state, 'employee_id') }};
     {%- else %}
     create or replace table {{ rel.rebuild }} as
     select employee_id from {{ rel.current_inputs }} where 1 = 0;

@@ -57,17 +57,7 @@
         select r.resume_after, {{ trm.sql_literal(invocation_id) }} as invocation_id
         from ({{ trm.resume_after_sql(state, lookback_days) }}) as r;
         create or replace table {{ rel.rebuild }} as
-        select c.person_key
-        from {{ rel.current_inputs }} as c
-        left join {{ state }} as s
-            on s.person_key = c.person_key
-        where s.person_key is null or s.inputs_fingerprint <> c.inputs_fingerprint
-        union
-        select s.person_key
-        from {{ state }} as s
-        left join {{ rel.current_inputs }} as c
-            on c.person_key = s.person_key
-        where c.person_key is null
+        {{ trm.changed_keys(rel.current_inputs, state, 'person_key') }}
         {%- if late_people_sql %}
         union
         {{ late_people_sql | replace('__resume_after__', '(select resume_after from ' ~ rel.resume ~ ')') }}
@@ -181,4 +171,21 @@
     select person_key, {{ dbt.hash(dbt.listagg('part', "'|'", 'order by part')) }} as inputs_fingerprint
     from ({{ rows_sql }}) as parts
     group by person_key
+{%- endmacro %}
+
+{#- Keys whose inputs_fingerprint in `current` differs from the one in `state` (the last build's), or that are in
+    only one of them: what a per-key incremental model recomputes (person_key here, employee_id in
+    employee_row_increments.sql). -#}
+{% macro changed_keys(current, state, key) -%}
+    select c.{{ key }}
+    from {{ current }} as c
+    left join {{ state }} as s
+        on s.{{ key }} = c.{{ key }}
+    where s.{{ key }} is null or s.inputs_fingerprint <> c.inputs_fingerprint
+    union
+    select s.{{ key }}
+    from {{ state }} as s
+    left join {{ current }} as c
+        on c.{{ key }} = s.{{ key }}
+    where c.{{ key }} is null
 {%- endmacro %}
